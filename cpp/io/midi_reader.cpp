@@ -1,0 +1,196 @@
+#include "io/midi_reader.h"
+
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+#include <limits>
+#include <map>
+#include <string>
+
+#include "core/errors.h"
+
+namespace midigpt {
+namespace {
+
+// One bar of the grid, in the file's own ticks.
+struct GridBar {
+  int64_t start = 0;
+  int64_t length = 0;
+  int numerator = 4;
+  int denominator = 4;
+  double virtual_start = 0;  // at the target resolution, bars back to back
+};
+
+struct Signature {
+  int64_t bar_length = 0;
+  int numerator = 4;
+  int denominator = 4;
+};
+
+// round_away of the spec: ties away from zero (C round).
+int64_t round_away(double x) { return static_cast<int64_t>(std::round(x)); }
+
+class BarGrid {
+ public:
+  BarGrid(const smf::File& file, int tpq, int resolution) : tpq_(tpq) {
+    int64_t max_tick = 0;
+    for (const auto& t : file.tracks)
+      for (const auto& n : t.notes) max_tick = std::max(max_tick, n.time + n.duration);
+    std::map<int64_t, Signature> signatures;
+    for (const auto& ts : file.time_signatures) {
+      max_tick = std::max(max_tick, ts.time);
+      // Later events at the same tick win; a zero denominator gives a
+      // zero-length bar, which makes no bars (tokenizer.md §1.3.3).
+      int64_t len = ts.denominator ? (int64_t(tpq) * 4 * ts.numerator) / ts.denominator : 0;
+      signatures[ts.time] = {len, ts.numerator, ts.denominator};
+    }
+    if (!signatures.count(0)) signatures[0] = {int64_t(4) * tpq, 4, 4};
+
+    for (auto it = signatures.begin(); it != signatures.end(); ++it) {
+      const auto& [start, sig] = *it;
+      if (sig.bar_length <= 0) continue;
+      auto next = std::next(it);
+      if (next != signatures.end()) {
+        for (int64_t t = start; t < next->first; t += sig.bar_length) add(t, sig);
+      } else {
+        int64_t t = start;
+        do add(t, sig), t += sig.bar_length;
+        while (t < max_tick);
+      }
+    }
+    double virtual_start = 0;
+    for (auto& bar : bars_) {
+      bar.virtual_start = virtual_start;
+      virtual_start += (double(resolution) * bar.length) / tpq;
+    }
+  }
+
+  const std::vector<GridBar>& bars() const { return bars_; }
+
+  // Index of the bar with the greatest start <= tick, or -1 before the first bar.
+  int64_t bar_of(int64_t tick) const {
+    auto it = std::upper_bound(bars_.begin(), bars_.end(), tick,
+                               [](int64_t t, const GridBar& b) { return t < b.start; });
+    return it == bars_.begin() ? -1 : (it - bars_.begin()) - 1;
+  }
+
+ private:
+  void add(int64_t start, const Signature& sig) {
+    if (static_cast<int64_t>(bars_.size()) >= kMaxBars)
+      throw MidiFormatError("the file spans more than " + std::to_string(kMaxBars) +
+                            " bars; its timing is probably corrupt");
+    bars_.push_back({start, sig.bar_length, sig.numerator, sig.denominator, 0});
+  }
+
+  int tpq_;
+  std::vector<GridBar> bars_;
+};
+
+int checked_tick(int64_t tick) {
+  if (tick > std::numeric_limits<int32_t>::max() || tick < std::numeric_limits<int32_t>::min())
+    throw MidiFormatError("the piece is too long to represent at this resolution (tick " +
+                          std::to_string(tick) + ")");
+  return static_cast<int>(tick);
+}
+
+class Reader {
+ public:
+  Reader(const smf::File& file, int resolution)
+      : file_(file),
+        // A zero division is an error in the file; the reference carries on with 480.
+        tpq_(file.ticks_per_quarter > 0 ? file.ticks_per_quarter : 480),
+        resolution_(resolution),
+        grid_(file, tpq_, resolution) {
+    const auto slots = int64_t(file.tracks.size()) * int64_t(grid_.bars().size());
+    if (slots > kMaxBarSlots)
+      throw MidiFormatError("the file has " + std::to_string(file.tracks.size()) + " tracks of " +
+                            std::to_string(grid_.bars().size()) +
+                            " bars, more than this reader accepts; it is probably corrupt");
+  }
+
+  Score read() {
+    Score score;
+    score.resolution = resolution_;
+    score.tempo = file_.tempos.empty() ? 500000 : file_.tempos.front().microseconds_per_quarter;
+    // A single tempo at the start is just `tempo`; `tempos` is kept for maps
+    // that change, so that writing and reading a score gives it back unchanged.
+    const bool constant = file_.tempos.empty() || (file_.tempos.size() == 1 && file_.tempos[0].time == 0);
+    if (!constant)
+      for (const auto& t : file_.tempos) score.tempos.push_back({position(t.time), t.microseconds_per_quarter});
+    for (const auto& k : file_.key_signatures) score.key_signatures.push_back({position(k.time), k.key, k.tonality});
+    for (const auto& source : file_.tracks) score.tracks.push_back(track(source));
+    return score;
+  }
+
+ private:
+  double to_resolution(int64_t ticks) const { return (double(ticks) / tpq_) * resolution_; }
+
+  // An absolute event time on the score's back-to-back bar timeline.
+  int64_t position(int64_t time) const {
+    int64_t b = grid_.bar_of(time);
+    if (b < 0) return 0;
+    const GridBar& bar = grid_.bars()[b];
+    return round_away(bar.virtual_start) + round_away(to_resolution(time - bar.start));
+  }
+
+  Track track(const smf::Track& source) const {
+    Track track;
+    track.instrument = source.program;
+    track.type = source.is_drum ? TrackType::Drum : TrackType::Melodic;
+    track.name = source.name;
+    track.bars.reserve(grid_.bars().size());
+    for (const auto& g : grid_.bars()) {
+      Bar bar;
+      bar.ts_numerator = g.numerator;
+      bar.ts_denominator = g.denominator;
+      bar.beat_length = double(g.length) / tpq_;
+      track.bars.push_back(std::move(bar));
+    }
+    for (const auto& n : source.notes) place(n, track);
+    return track;
+  }
+
+  // tokenizer.md §1.3.4, operation for operation.
+  void place(const smf::Note& n, Track& track) const {
+    const int64_t b = grid_.bar_of(n.time);
+    if (b < 0) return;  // before the first bar: only with a zero-length first bar
+    const int64_t e = grid_.bar_of(n.time + n.duration);
+    const GridBar& on_bar = grid_.bars()[b];
+    const GridBar& off_bar = grid_.bars()[e];
+    const double raw_on = to_resolution(n.time - on_bar.start);
+    int64_t onset = round_away(raw_on);
+    const int64_t bar_len = round_away((double(resolution_) * on_bar.length) / tpq_);
+    if (bar_len > 0 && onset >= bar_len) return;  // rounds onto the bar end: dropped
+    onset = std::max<int64_t>(0, onset);
+    const int64_t off = round_away(to_resolution(n.time + n.duration - off_bar.start));
+    const int64_t on_abs = round_away(on_bar.virtual_start) + onset;
+    const int64_t off_abs = round_away(off_bar.virtual_start) + off;
+    Note note;
+    note.pitch = n.pitch;
+    note.velocity = n.velocity;
+    note.onset_ticks = checked_tick(onset);
+    note.duration_ticks = checked_tick(std::max<int64_t>(1, off_abs - on_abs));
+    note.delta = static_cast<int>(std::lround((raw_on - double(round_away(raw_on))) * resolution_));
+    track.bars[b].notes.push_back(note);
+  }
+
+  const smf::File& file_;
+  int tpq_;
+  int resolution_;
+  BarGrid grid_;
+};
+
+}  // namespace
+
+Score read_midi(const smf::File& file, int resolution) {
+  if (resolution < 1 || resolution > kMaxResolution)
+    throw RangeError("resolution must be between 1 and " + std::to_string(kMaxResolution) +
+                     " ticks per quarter note, got " + std::to_string(resolution));
+  return Reader(file, resolution).read();
+}
+
+Score read_midi(const uint8_t* data, size_t size, int resolution) {
+  return read_midi(smf::parse(data, size), resolution);
+}
+
+}  // namespace midigpt
