@@ -1,0 +1,251 @@
+#include "node/convert.h"
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "core/errors.h"
+
+namespace midigpt::node {
+namespace {
+
+// ---- C++ -> JS -------------------------------------------------------------
+
+template <typename... Ints>
+Napi::Array tuple(Napi::Env env, Ints... values) {
+  Napi::Array a = Napi::Array::New(env, sizeof...(values));
+  uint32_t i = 0;
+  ((a[i++] = Napi::Number::New(env, static_cast<double>(values))), ...);
+  return a;
+}
+
+Napi::Object bar_to_js(Napi::Env env, const Bar& bar) {
+  Napi::Object o = Napi::Object::New(env);
+  o["ts"] = tuple(env, bar.ts_numerator, bar.ts_denominator);
+  o["beat_length"] = bar.beat_length;
+  o["future"] = bar.future;
+  Napi::Array notes = Napi::Array::New(env, bar.notes.size());
+  for (uint32_t i = 0; i < bar.notes.size(); ++i) {
+    const Note& n = bar.notes[i];
+    notes[i] = tuple(env, n.pitch, n.velocity, n.onset_ticks, n.duration_ticks, n.delta);
+  }
+  o["notes"] = notes;
+  return o;
+}
+
+Napi::Object track_to_js(Napi::Env env, const Track& track) {
+  Napi::Object o = Napi::Object::New(env);
+  o["name"] = track.name;
+  o["instrument"] = track.instrument;
+  o["track_type"] = track.type == TrackType::Drum ? "drum" : "melodic";
+  Napi::Object attributes = Napi::Object::New(env);
+  for (const auto& [key, value] : track.attributes) attributes[key] = value;
+  o["attributes"] = attributes;
+  Napi::Array bars = Napi::Array::New(env, track.bars.size());
+  for (uint32_t i = 0; i < track.bars.size(); ++i) bars[i] = bar_to_js(env, track.bars[i]);
+  o["bars"] = bars;
+  return o;
+}
+
+// ---- JS -> C++ -------------------------------------------------------------
+
+[[noreturn]] void bad(const std::string& path, const std::string& what) {
+  throw ScoreError("invalid score: " + path + " " + what);
+}
+
+Napi::Object object_at(const Napi::Value& v, const std::string& path) {
+  if (!v.IsObject() || v.IsArray()) bad(path, "must be an object");
+  return v.As<Napi::Object>();
+}
+
+Napi::Array array_at(const Napi::Value& v, const std::string& path) {
+  if (!v.IsArray()) bad(path, "must be an array");
+  return v.As<Napi::Array>();
+}
+
+int64_t integer_at(const Napi::Value& v, const std::string& path, int64_t lo, int64_t hi) {
+  if (!v.IsNumber()) bad(path, "must be a number");
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d) || std::floor(d) != d) bad(path, "must be an integer, got " + std::to_string(d));
+  if (d < double(lo) || d > double(hi))
+    bad(path, "is " + std::to_string(int64_t(d)) + ", outside " + std::to_string(lo) + ".." + std::to_string(hi));
+  return static_cast<int64_t>(d);
+}
+
+constexpr int64_t kIntMin = std::numeric_limits<int32_t>::min();
+constexpr int64_t kIntMax = std::numeric_limits<int32_t>::max();
+
+int int_at(const Napi::Value& v, const std::string& path, int64_t lo = kIntMin, int64_t hi = kIntMax) {
+  return static_cast<int>(integer_at(v, path, lo, hi));
+}
+
+// Optional fields may be absent or undefined; null is an error like any other wrong type.
+bool has(const Napi::Object& o, const char* key) { return o.Has(key) && !o.Get(key).IsUndefined(); }
+
+Note note_from_js(const Napi::Value& v, const std::string& path) {
+  Napi::Array a = array_at(v, path);
+  if (a.Length() != 4 && a.Length() != 5) bad(path, "must be [pitch, velocity, onset, duration, delta?]");
+  Note n;
+  n.pitch = int_at(a[0u], path + "[0] (pitch)");
+  n.velocity = int_at(a[1u], path + "[1] (velocity)");
+  n.onset_ticks = int_at(a[2u], path + "[2] (onset)");
+  n.duration_ticks = int_at(a[3u], path + "[3] (duration)");
+  n.delta = a.Length() == 5 ? int_at(a[4u], path + "[4] (delta)") : 0;
+  return n;
+}
+
+Bar bar_from_js(const Napi::Value& v, const std::string& path) {
+  Napi::Object o = object_at(v, path);
+  Bar bar;
+  if (has(o, "ts")) {
+    Napi::Array ts = array_at(o.Get("ts"), path + ".ts");
+    if (ts.Length() != 2) bad(path + ".ts", "must be [numerator, denominator]");
+    bar.ts_numerator = int_at(ts[0u], path + ".ts[0]", 1, 1024);
+    bar.ts_denominator = int_at(ts[1u], path + ".ts[1]", 1, 1024);
+  }
+  if (has(o, "beat_length")) {
+    Napi::Value b = o.Get("beat_length");
+    if (!b.IsNumber()) bad(path + ".beat_length", "must be a number");
+    bar.beat_length = b.As<Napi::Number>().DoubleValue();
+    if (!std::isfinite(bar.beat_length) || bar.beat_length <= 0) bad(path + ".beat_length", "must be above 0");
+  } else {
+    bar.beat_length = 4.0 * bar.ts_numerator / bar.ts_denominator;
+  }
+  if (has(o, "future")) {
+    Napi::Value f = o.Get("future");
+    if (!f.IsBoolean()) bad(path + ".future", "must be true or false");
+    bar.future = f.As<Napi::Boolean>().Value();
+  }
+  if (has(o, "notes")) {
+    Napi::Array notes = array_at(o.Get("notes"), path + ".notes");
+    bar.notes.reserve(notes.Length());
+    for (uint32_t i = 0; i < notes.Length(); ++i)
+      bar.notes.push_back(note_from_js(notes[i], path + ".notes[" + std::to_string(i) + "]"));
+  }
+  return bar;
+}
+
+Track track_from_js(const Napi::Value& v, const std::string& path) {
+  Napi::Object o = object_at(v, path);
+  Track t;
+  if (has(o, "instrument")) t.instrument = int_at(o.Get("instrument"), path + ".instrument", 0, 127);
+  if (has(o, "track_type")) {
+    Napi::Value type = o.Get("track_type");
+    const std::string s = type.IsString() ? type.As<Napi::String>().Utf8Value() : "";
+    if (s != "melodic" && s != "drum") bad(path + ".track_type", "must be \"melodic\" or \"drum\"");
+    t.type = s == "drum" ? TrackType::Drum : TrackType::Melodic;
+  }
+  if (has(o, "name")) {
+    Napi::Value name = o.Get("name");
+    if (!name.IsString()) bad(path + ".name", "must be a string");
+    t.name = name.As<Napi::String>().Utf8Value();
+  }
+  if (has(o, "attributes")) {
+    Napi::Object attributes = object_at(o.Get("attributes"), path + ".attributes");
+    Napi::Array keys = attributes.GetPropertyNames();
+    for (uint32_t i = 0; i < keys.Length(); ++i) {
+      const std::string key = keys.Get(i).As<Napi::String>().Utf8Value();
+      t.attributes[key] = int_at(attributes.Get(key), path + ".attributes." + key);
+    }
+  }
+  Napi::Array bars = array_at(o.Get("bars"), path + ".bars");
+  t.bars.reserve(bars.Length());
+  for (uint32_t i = 0; i < bars.Length(); ++i)
+    t.bars.push_back(bar_from_js(bars[i], path + ".bars[" + std::to_string(i) + "]"));
+  return t;
+}
+
+}  // namespace
+
+Napi::Object to_js(Napi::Env env, const Score& score) {
+  Napi::Object o = Napi::Object::New(env);
+  o["resolution"] = score.resolution;
+  o["tempo"] = score.tempo;
+  Napi::Array tempos = Napi::Array::New(env, score.tempos.size());
+  for (uint32_t i = 0; i < score.tempos.size(); ++i)
+    tempos[i] = tuple(env, score.tempos[i].tick, score.tempos[i].microseconds_per_quarter);
+  o["tempos"] = tempos;
+  Napi::Array keys = Napi::Array::New(env, score.key_signatures.size());
+  for (uint32_t i = 0; i < score.key_signatures.size(); ++i) {
+    const KeySignature& k = score.key_signatures[i];
+    keys[i] = tuple(env, k.tick, k.key, k.minor);
+  }
+  o["key_signatures"] = keys;
+  Napi::Array tracks = Napi::Array::New(env, score.tracks.size());
+  for (uint32_t i = 0; i < score.tracks.size(); ++i) tracks[i] = track_to_js(env, score.tracks[i]);
+  o["tracks"] = tracks;
+  return o;
+}
+
+Napi::Object to_js(Napi::Env env, const smf::File& file) {
+  Napi::Object o = Napi::Object::New(env);
+  o["format"] = file.format;
+  o["ticks_per_quarter"] = file.ticks_per_quarter;
+  Napi::Array tempos = Napi::Array::New(env, file.tempos.size());
+  for (uint32_t i = 0; i < file.tempos.size(); ++i)
+    tempos[i] = tuple(env, file.tempos[i].time, file.tempos[i].microseconds_per_quarter);
+  o["tempos"] = tempos;
+  Napi::Array signatures = Napi::Array::New(env, file.time_signatures.size());
+  for (uint32_t i = 0; i < file.time_signatures.size(); ++i) {
+    const auto& ts = file.time_signatures[i];
+    signatures[i] = tuple(env, ts.time, ts.numerator, ts.denominator);
+  }
+  o["time_signatures"] = signatures;
+  Napi::Array keys = Napi::Array::New(env, file.key_signatures.size());
+  for (uint32_t i = 0; i < file.key_signatures.size(); ++i) {
+    const auto& k = file.key_signatures[i];
+    keys[i] = tuple(env, k.time, k.key, k.tonality);
+  }
+  o["key_signatures"] = keys;
+  Napi::Array tracks = Napi::Array::New(env, file.tracks.size());
+  for (uint32_t i = 0; i < file.tracks.size(); ++i) {
+    const smf::Track& t = file.tracks[i];
+    Napi::Object track = Napi::Object::New(env);
+    track["name"] = t.name;
+    track["channel"] = t.channel;
+    track["program"] = t.program;
+    track["is_drum"] = t.is_drum;
+    Napi::Array notes = Napi::Array::New(env, t.notes.size());
+    for (uint32_t k = 0; k < t.notes.size(); ++k) {
+      const smf::Note& n = t.notes[k];
+      notes[k] = tuple(env, n.time, n.duration, n.pitch, n.velocity);
+    }
+    track["notes"] = notes;
+    tracks[i] = track;
+  }
+  o["tracks"] = tracks;
+  return o;
+}
+
+Score score_from_js(const Napi::Value& value) {
+  Napi::Object o = object_at(value, "score");
+  Score s;
+  s.resolution = int_at(o.Get("resolution"), "resolution", 1, 32767);
+  if (has(o, "tempo")) s.tempo = int_at(o.Get("tempo"), "tempo", 1, 0xFFFFFF);
+  if (has(o, "tempos")) {
+    Napi::Array tempos = array_at(o.Get("tempos"), "tempos");
+    for (uint32_t i = 0; i < tempos.Length(); ++i) {
+      const std::string path = "tempos[" + std::to_string(i) + "]";
+      Napi::Array t = array_at(tempos[i], path);
+      if (t.Length() != 2) bad(path, "must be [tick, microseconds_per_quarter]");
+      s.tempos.push_back({integer_at(t[0u], path + "[0]", 0, kIntMax), int_at(t[1u], path + "[1]", 1, 0xFFFFFF)});
+    }
+  }
+  if (has(o, "key_signatures")) {
+    Napi::Array keys = array_at(o.Get("key_signatures"), "key_signatures");
+    for (uint32_t i = 0; i < keys.Length(); ++i) {
+      const std::string path = "key_signatures[" + std::to_string(i) + "]";
+      Napi::Array k = array_at(keys[i], path);
+      if (k.Length() != 3) bad(path, "must be [tick, key, minor]");
+      s.key_signatures.push_back(
+          {integer_at(k[0u], path + "[0]", 0, kIntMax), int_at(k[1u], path + "[1]", -7, 7), int_at(k[2u], path + "[2]", 0, 1)});
+    }
+  }
+  Napi::Array tracks = array_at(o.Get("tracks"), "tracks");
+  s.tracks.reserve(tracks.Length());
+  for (uint32_t i = 0; i < tracks.Length(); ++i)
+    s.tracks.push_back(track_from_js(tracks[i], "tracks[" + std::to_string(i) + "]"));
+  return s;
+}
+
+}  // namespace midigpt::node

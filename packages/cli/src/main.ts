@@ -1,0 +1,48 @@
+// The `midigpt` command line. Each command lives in commands/; this file wires
+// them into commander and turns errors into messages and exit codes.
+import { createRequire } from 'node:module';
+import { Command, CommanderError } from 'commander';
+import { isCoreError } from '@midigpt/core';
+import { registerScore } from './commands/score.js';
+import { UsageError } from './errors.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+/** Exit codes: 0 ok, 1 the input or the work failed, 2 the command line was wrong. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+export function buildProgram(): Command {
+  const program = new Command('midigpt')
+    .description('MIDI-GPT for Node.js: read, inspect and generate multitrack MIDI')
+    .version(version, '-v, --version', 'print the version')
+    .option('--debug', 'show stack traces on errors')
+    .showHelpAfterError('(run "midigpt --help" for usage)')
+    .exitOverride();
+  registerScore(program);
+  return program;
+}
+
+function explain(error: unknown): { message: string; code: number } {
+  if (error instanceof UsageError) return { message: error.message, code: EXIT.usage };
+  if (isCoreError(error)) return { message: error.message, code: EXIT.failure };
+  const err = error as NodeJS.ErrnoException;
+  if (err?.code === 'ENOENT') return { message: `no such file: ${err.path}`, code: EXIT.failure };
+  if (err?.code === 'EISDIR') return { message: `${err.path} is a folder, not a file`, code: EXIT.failure };
+  if (err?.code === 'EACCES') return { message: `permission denied: ${err.path}`, code: EXIT.failure };
+  if (error instanceof SyntaxError) return { message: `invalid JSON: ${error.message}`, code: EXIT.failure };
+  return { message: error instanceof Error ? error.message : String(error), code: EXIT.failure };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    const { message, code } = explain(error);
+    process.stderr.write(`midigpt: ${message}\n`);
+    if (argv.includes('--debug') && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return code;
+  }
+}
