@@ -38,17 +38,18 @@ class BarGrid {
       for (const auto& n : t.notes) max_tick = std::max(max_tick, n.time + n.duration);
     std::map<int64_t, Signature> signatures;
     for (const auto& ts : file.time_signatures) {
+      // A signature whose bar is shorter than one tick (numerator 0, a
+      // denominator byte of 8 or more) is ignored as if absent. The reference
+      // divides by zero or builds no bars there; see docs/compatibility.md.
+      const int64_t len = ts.denominator ? (int64_t(tpq) * 4 * ts.numerator) / ts.denominator : 0;
+      if (len <= 0) continue;
       max_tick = std::max(max_tick, ts.time);
-      // Later events at the same tick win; a zero denominator gives a
-      // zero-length bar, which makes no bars (tokenizer.md §1.3.3).
-      int64_t len = ts.denominator ? (int64_t(tpq) * 4 * ts.numerator) / ts.denominator : 0;
-      signatures[ts.time] = {len, ts.numerator, ts.denominator};
+      signatures[ts.time] = {len, ts.numerator, ts.denominator};  // later events at a tick win
     }
     if (!signatures.count(0)) signatures[0] = {int64_t(4) * tpq, 4, 4};
 
     for (auto it = signatures.begin(); it != signatures.end(); ++it) {
       const auto& [start, sig] = *it;
-      if (sig.bar_length <= 0) continue;
       auto next = std::next(it);
       if (next != signatures.end()) {
         for (int64_t t = start; t < next->first; t += sig.bar_length) add(t, sig);
@@ -153,7 +154,7 @@ class Reader {
   // tokenizer.md §1.3.4, operation for operation.
   void place(const smf::Note& n, Track& track) const {
     const int64_t b = grid_.bar_of(n.time);
-    if (b < 0) return;  // before the first bar: only with a zero-length first bar
+    if (b < 0) return;  // unreachable: the grid always has a bar at tick 0
     const int64_t e = grid_.bar_of(n.time + n.duration);
     const GridBar& on_bar = grid_.bars()[b];
     const GridBar& off_bar = grid_.bars()[e];

@@ -91,9 +91,12 @@ TEST_CASE("absurd times and resolutions are refused with clear errors") {
   CHECK_THROWS_AS(read(ok, 40000), midigpt::RangeError);
 }
 
-TEST_CASE("a zero-denominator time signature makes no bars of its own") {
-  auto conductor = TrackBytes().time_signature(0, 4, 2).time_signature(1920, 4, 9).end();
+TEST_CASE("time signatures with a bar shorter than one tick are ignored") {
+  // Denominator byte 9 (2^9 does not fit the reference's 8 bits) and numerator 0.
+  auto conductor = TrackBytes().time_signature(0, 4, 2).time_signature(1920, 4, 9).time_signature(1920, 0, 2).end();
   auto notes = TrackBytes().on(0, 0, 60, 90).off(3840, 0, 60).end();
   auto s = read(test::midi(480, {conductor, notes}));
-  CHECK(s.tracks[0].bars.size() == 1);
+  REQUIRE(s.tracks[0].bars.size() == 2);
+  CHECK(s.tracks[0].bars[1].ts_numerator == 4);
+  CHECK(s.tracks[0].bars[1].beat_length == 4.0);
 }

@@ -37,7 +37,7 @@ TEST_CASE("with deltas the residual is kept, ties to even") {
   CHECK(n[2] == Note{62, 90, 0, 1, 3});
 }
 
-TEST_CASE("same resolution with zero deltas is unchanged; bad resolutions throw") {
+TEST_CASE("same resolution with zero deltas is unchanged, bad resolutions throw") {
   auto s = one_bar({{60, 90, 5, 0, 0}});
   CHECK(midigpt::resample(s, 480, false) == s);  // even the zero duration stays
   CHECK_THROWS_AS(midigpt::resample(s, 0, false), midigpt::RangeError);

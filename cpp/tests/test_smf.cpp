@@ -34,7 +34,7 @@ TEST_CASE("note-on with velocity 0 closes a note, FIFO per channel and pitch") {
   CHECK(n[1].duration == 700);
 }
 
-TEST_CASE("unclosed notes are dropped but their track stays; stray note-offs are ignored") {
+TEST_CASE("unclosed notes are dropped but their track stays, stray note-offs are ignored") {
   auto f = parse(test::midi(480, {TrackBytes().off(0, 0, 50).on(0, 0, 60, 90).end(10)}));
   REQUIRE(f.tracks.size() == 1);
   CHECK(f.tracks[0].notes.empty());

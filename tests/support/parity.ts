@@ -1,0 +1,75 @@
+// Access to the reference's parity data in ../shared/parity (beside the checkout).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const parityDir = process.env.MIDIGPT_PARITY_DIR ?? path.resolve(repoRoot, '../shared/parity');
+
+if (!existsSync(parityDir))
+  throw new Error(`parity data not found at ${parityDir}; set MIDIGPT_PARITY_DIR or check out shared/ beside the repository`);
+
+export function parityFile<T = unknown>(name: string): T {
+  const raw = readFileSync(path.join(parityDir, name));
+  return JSON.parse((name.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8')) as T;
+}
+
+export function parityMidiFiles(): string[] {
+  return readdirSync(path.join(parityDir, 'midi'))
+    .filter((f) => f.endsWith('.mid'))
+    .sort();
+}
+
+export function parityMidiPath(name: string): string {
+  return path.join(parityDir, 'midi', name);
+}
+
+/** The reference MidiReader's dump: a note pool plus per-bar note indices. */
+export interface ReferenceReaderDump {
+  resolution: number;
+  tempo: number;
+  notes: number[][];
+  tracks: Array<{
+    instrument: number;
+    type: 'Melodic' | 'Drum';
+    attributes: Record<string, number>;
+    bars: Array<{ ts: [number, number]; beat_length: number; has_notes: boolean; future: boolean; note_indices: number[] }>;
+  }>;
+}
+
+export interface ReferenceReaderFile {
+  midigpt_reader_res480: ReferenceReaderDump;
+  symusic_raw: {
+    ticks_per_quarter: number;
+    tempos: number[][];
+    time_signatures: number[][];
+    key_signatures: number[][];
+    tracks: Array<{ name: string; program: number; is_drum: boolean; notes: number[][] }>;
+  };
+}
+
+/** The reference dump in the score-dict shape, notes resolved from the pool. */
+export function referenceScore(dump: ReferenceReaderDump) {
+  return {
+    resolution: dump.resolution,
+    tempo: dump.tempo,
+    tracks: dump.tracks.map((t) => ({
+      instrument: t.instrument,
+      track_type: t.type === 'Drum' ? 'drum' : 'melodic',
+      attributes: t.attributes,
+      bars: t.bars.map((b) => ({
+        ts: b.ts,
+        beat_length: b.beat_length,
+        future: b.future,
+        notes: b.note_indices.map((i) => dump.notes[i]),
+      })),
+    })),
+  };
+}
+
+/** Prints a small table after a parity suite; vitest shows it in the run's output. */
+export function printParityReport(title: string, rows: Array<[string, number, number]>): void {
+  const lines = rows.map(([what, ok, total]) => `  ${what.padEnd(34)} ${String(ok).padStart(4)} / ${total}${ok === total ? '' : '  MISMATCH'}`);
+  console.log(`\n${title}\n${lines.join('\n')}\n`);
+}
