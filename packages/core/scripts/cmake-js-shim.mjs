@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // Accepts the node-gyp arguments prebuildify passes (rebuild --target=...
 // --arch=... --release) and runs the equivalent cmake-js build into
 // build/Release, where prebuildify looks for the .node file.

@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const shim = `"${process.execPath}" "${path.join(here, 'cmake-js-shim.mjs')}"`;
+// prebuildify spawns this without a shell on POSIX (so: an executable file) and with one on Windows.
+const shimPath = path.join(here, 'cmake-js-shim.mjs');
+const shim = process.platform === 'win32' ? `"${process.execPath}" "${shimPath}"` : shimPath;
 const result = spawnSync('prebuildify', ['--napi', '--strip', ...process.argv.slice(2)], {
   cwd: path.join(here, '..'),
   stdio: 'inherit',
