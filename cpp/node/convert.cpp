@@ -19,17 +19,22 @@ Napi::Array tuple(Napi::Env env, Ints... values) {
   return a;
 }
 
+// A JS array with `convert(item)` for each item.
+template <typename T, typename F>
+Napi::Array array_of(Napi::Env env, const std::vector<T>& items, F convert) {
+  Napi::Array a = Napi::Array::New(env, items.size());
+  for (uint32_t i = 0; i < items.size(); ++i) a[i] = convert(items[i]);
+  return a;
+}
+
 Napi::Object bar_to_js(Napi::Env env, const Bar& bar) {
   Napi::Object o = Napi::Object::New(env);
   o["ts"] = tuple(env, bar.ts_numerator, bar.ts_denominator);
   o["beat_length"] = bar.beat_length;
   o["future"] = bar.future;
-  Napi::Array notes = Napi::Array::New(env, bar.notes.size());
-  for (uint32_t i = 0; i < bar.notes.size(); ++i) {
-    const Note& n = bar.notes[i];
-    notes[i] = tuple(env, n.pitch, n.velocity, n.onset_ticks, n.duration_ticks, n.delta);
-  }
-  o["notes"] = notes;
+  o["notes"] = array_of(env, bar.notes, [&](const Note& n) {
+    return tuple(env, n.pitch, n.velocity, n.onset_ticks, n.duration_ticks, n.delta);
+  });
   return o;
 }
 
@@ -41,9 +46,17 @@ Napi::Object track_to_js(Napi::Env env, const Track& track) {
   Napi::Object attributes = Napi::Object::New(env);
   for (const auto& [key, value] : track.attributes) attributes[key] = value;
   o["attributes"] = attributes;
-  Napi::Array bars = Napi::Array::New(env, track.bars.size());
-  for (uint32_t i = 0; i < track.bars.size(); ++i) bars[i] = bar_to_js(env, track.bars[i]);
-  o["bars"] = bars;
+  o["bars"] = array_of(env, track.bars, [&](const Bar& b) { return bar_to_js(env, b); });
+  return o;
+}
+
+Napi::Object smf_track_to_js(Napi::Env env, const smf::Track& t) {
+  Napi::Object o = Napi::Object::New(env);
+  o["name"] = t.name;
+  o["channel"] = t.channel;
+  o["program"] = t.program;
+  o["is_drum"] = t.is_drum;
+  o["notes"] = array_of(env, t.notes, [&](const smf::Note& n) { return tuple(env, n.time, n.duration, n.pitch, n.velocity); });
   return o;
 }
 
@@ -161,19 +174,9 @@ Napi::Object to_js(Napi::Env env, const Score& score) {
   Napi::Object o = Napi::Object::New(env);
   o["resolution"] = score.resolution;
   o["tempo"] = score.tempo;
-  Napi::Array tempos = Napi::Array::New(env, score.tempos.size());
-  for (uint32_t i = 0; i < score.tempos.size(); ++i)
-    tempos[i] = tuple(env, score.tempos[i].tick, score.tempos[i].microseconds_per_quarter);
-  o["tempos"] = tempos;
-  Napi::Array keys = Napi::Array::New(env, score.key_signatures.size());
-  for (uint32_t i = 0; i < score.key_signatures.size(); ++i) {
-    const KeySignature& k = score.key_signatures[i];
-    keys[i] = tuple(env, k.tick, k.key, k.minor);
-  }
-  o["key_signatures"] = keys;
-  Napi::Array tracks = Napi::Array::New(env, score.tracks.size());
-  for (uint32_t i = 0; i < score.tracks.size(); ++i) tracks[i] = track_to_js(env, score.tracks[i]);
-  o["tracks"] = tracks;
+  o["tempos"] = array_of(env, score.tempos, [&](const TempoChange& t) { return tuple(env, t.tick, t.microseconds_per_quarter); });
+  o["key_signatures"] = array_of(env, score.key_signatures, [&](const KeySignature& k) { return tuple(env, k.tick, k.key, k.minor); });
+  o["tracks"] = array_of(env, score.tracks, [&](const Track& t) { return track_to_js(env, t); });
   return o;
 }
 
@@ -181,39 +184,10 @@ Napi::Object to_js(Napi::Env env, const smf::File& file) {
   Napi::Object o = Napi::Object::New(env);
   o["format"] = file.format;
   o["ticks_per_quarter"] = file.ticks_per_quarter;
-  Napi::Array tempos = Napi::Array::New(env, file.tempos.size());
-  for (uint32_t i = 0; i < file.tempos.size(); ++i)
-    tempos[i] = tuple(env, file.tempos[i].time, file.tempos[i].microseconds_per_quarter);
-  o["tempos"] = tempos;
-  Napi::Array signatures = Napi::Array::New(env, file.time_signatures.size());
-  for (uint32_t i = 0; i < file.time_signatures.size(); ++i) {
-    const auto& ts = file.time_signatures[i];
-    signatures[i] = tuple(env, ts.time, ts.numerator, ts.denominator);
-  }
-  o["time_signatures"] = signatures;
-  Napi::Array keys = Napi::Array::New(env, file.key_signatures.size());
-  for (uint32_t i = 0; i < file.key_signatures.size(); ++i) {
-    const auto& k = file.key_signatures[i];
-    keys[i] = tuple(env, k.time, k.key, k.tonality);
-  }
-  o["key_signatures"] = keys;
-  Napi::Array tracks = Napi::Array::New(env, file.tracks.size());
-  for (uint32_t i = 0; i < file.tracks.size(); ++i) {
-    const smf::Track& t = file.tracks[i];
-    Napi::Object track = Napi::Object::New(env);
-    track["name"] = t.name;
-    track["channel"] = t.channel;
-    track["program"] = t.program;
-    track["is_drum"] = t.is_drum;
-    Napi::Array notes = Napi::Array::New(env, t.notes.size());
-    for (uint32_t k = 0; k < t.notes.size(); ++k) {
-      const smf::Note& n = t.notes[k];
-      notes[k] = tuple(env, n.time, n.duration, n.pitch, n.velocity);
-    }
-    track["notes"] = notes;
-    tracks[i] = track;
-  }
-  o["tracks"] = tracks;
+  o["tempos"] = array_of(env, file.tempos, [&](const smf::Tempo& t) { return tuple(env, t.time, t.microseconds_per_quarter); });
+  o["time_signatures"] = array_of(env, file.time_signatures, [&](const smf::TimeSignature& ts) { return tuple(env, ts.time, ts.numerator, ts.denominator); });
+  o["key_signatures"] = array_of(env, file.key_signatures, [&](const smf::KeySignature& k) { return tuple(env, k.time, k.key, k.tonality); });
+  o["tracks"] = array_of(env, file.tracks, [&](const smf::Track& t) { return smf_track_to_js(env, t); });
   return o;
 }
 
