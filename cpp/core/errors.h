@@ -28,6 +28,16 @@ struct ScoreError : Error {
   explicit ScoreError(const std::string& m) : Error("INVALID_SCORE", m) {}
 };
 
+// An encoder config (JSON) that is malformed or names unknown things.
+struct ConfigError : Error {
+  explicit ConfigError(const std::string& m) : Error("INVALID_CONFIG", m) {}
+};
+
+// A request the tokenizer cannot encode (window size, time signature, ...).
+struct EncodeError : Error {
+  explicit EncodeError(const std::string& m) : Error("ENCODE", m) {}
+};
+
 // A value outside what the operation supports (resolution, sizes).
 struct RangeError : Error {
   explicit RangeError(const std::string& m) : Error("OUT_OF_RANGE", m) {}
