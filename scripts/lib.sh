@@ -43,6 +43,7 @@ setup_and_build() {
   ensure_apt "command -v cmake" cmake
   ensure_apt "command -v g++" g++
   ensure_apt "command -v make" make
+  ensure_apt "test -f /usr/include/nlohmann/json.hpp" nlohmann-json3-dev
   pnpm install --frozen-lockfile
   pnpm run build
 }

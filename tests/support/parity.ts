@@ -70,6 +70,6 @@ export function referenceScore(dump: ReferenceReaderDump) {
 
 /** Prints a small table after a parity suite; vitest shows it in the run's output. */
 export function printParityReport(title: string, rows: Array<[string, number, number]>): void {
-  const lines = rows.map(([what, ok, total]) => `  ${what.padEnd(34)} ${String(ok).padStart(4)} / ${total}${ok === total ? '' : '  MISMATCH'}`);
+  const lines = rows.map(([what, ok, total]) => `  ${what.padEnd(40)} ${String(ok).padStart(4)} / ${total}${ok === total ? '' : '  MISMATCH'}`);
   console.log(`\n${title}\n${lines.join('\n')}\n`);
 }

@@ -4,6 +4,8 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { isCoreError } from '@midigpt/core';
 import { registerScore } from './commands/score.js';
+import { registerTokenize } from './commands/tokenize.js';
+import { registerVocab } from './commands/vocab.js';
 import { UsageError } from './errors.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run "midigpt --help" for usage)')
     .exitOverride();
   registerScore(program);
+  registerTokenize(program);
+  registerVocab(program);
   return program;
 }
 

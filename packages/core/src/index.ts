@@ -3,3 +3,5 @@ export type { ReadOptions, ResampleOptions, ScoreSummary } from './score.js';
 export { isCoreError } from './errors.js';
 export type { CoreError, CoreErrorCode } from './errors.js';
 export type { BarJSON, MidiEvents, NoteTuple, ScoreInput, ScoreJSON, TrackJSON, TrackType } from './types.js';
+export { Tokenizer, BUILTIN_ENCODERS } from './tokenizer.js';
+export type { AttributeInfo, EncodeOptions, EncodeResult, TokenDomainInfo } from './tokenizer.js';

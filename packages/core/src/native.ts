@@ -5,12 +5,44 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MidiEvents, ScoreInput, ScoreJSON } from './types.js';
 
+/** A score held by the C++ core. */
+export interface NativeScore {
+  toJS(): ScoreJSON;
+  toMidi(): Uint8Array;
+  resample(resolution: number, useDelta: boolean): NativeScore;
+  window(start: number, bars: number): NativeScore;
+  summary(): {
+    resolution: number;
+    tempo: number;
+    tracks: Array<{ name: string; instrument: number; track_type: string; bars: number; notes: number }>;
+  };
+}
+
+export interface NativeTokenizer {
+  vocabSize(): number;
+  domains(): Array<{ type: string; offset: number; size: number }>;
+  tokenNames(): string[];
+  numBarsMap(): number[] | null;
+  attributes(): Array<{
+    name: string;
+    tokenType: string;
+    level: 'track' | 'bar';
+    trackType: 'melodic' | 'drum' | 'both';
+    size: number;
+    labels: string[];
+  }>;
+  prepare(score: NativeScore, computeAttributes: boolean): NativeScore;
+  encode(score: NativeScore, options: object): { tokens: Int32Array; hiddenSpans: Array<[number, number]> };
+  decode(tokens: Int32Array, resample: boolean): NativeScore;
+}
+
 export interface NativeAddon {
-  readMidi(bytes: Uint8Array, resolution: number): ScoreJSON;
+  NativeScore: {
+    fromMidi(bytes: Uint8Array, resolution: number): NativeScore;
+    fromJS(score: ScoreInput | unknown): NativeScore;
+  };
+  Tokenizer: new (configJson: string) => NativeTokenizer;
   parseMidiEvents(bytes: Uint8Array): MidiEvents;
-  writeMidi(score: ScoreInput): Uint8Array;
-  resample(score: ScoreInput, resolution: number, useDelta: boolean): ScoreJSON;
-  normalizeScore(score: unknown): ScoreJSON;
   defaultResolution: number;
 }
 

@@ -2,7 +2,7 @@
 // MIDI or JSON, written back to either. Everything heavy runs in the C++ core.
 import { readFileSync, statSync } from 'node:fs';
 import { coreError } from './errors.js';
-import { native } from './native.js';
+import { native, type NativeScore } from './native.js';
 import type { MidiEvents, ScoreInput, ScoreJSON, TrackJSON } from './types.js';
 
 /** Ticks per quarter note that `Score.fromMidi` reads at, like the reference's `Score.from_midi`. */
@@ -38,62 +38,76 @@ function readInput(input: Uint8Array | string): Uint8Array {
 }
 
 export class Score {
-  readonly #data: ScoreJSON;
+  readonly #native: NativeScore;
+  #json: ScoreJSON | undefined;  // scores are immutable: converted once, on demand
 
-  private constructor(data: ScoreJSON) {
-    this.#data = data;
+  private constructor(handle: NativeScore) {
+    this.#native = handle;
+  }
+
+  /** @internal The native handle, for the other classes of this package. */
+  static handleOf(score: Score): NativeScore {
+    return score.#native;
+  }
+
+  /** @internal Wraps a handle returned by the native core. */
+  static fromHandle(handle: NativeScore): Score {
+    return new Score(handle);
   }
 
   /** Reads a Standard MIDI File (bytes or a path) onto a grid of `resolution` ticks per quarter. */
   static fromMidi(input: Uint8Array | string, options: ReadOptions = {}): Score {
-    return new Score(native.readMidi(readInput(input), options.resolution ?? DEFAULT_RESOLUTION));
+    return new Score(native.NativeScore.fromMidi(readInput(input), options.resolution ?? DEFAULT_RESOLUTION));
   }
 
   /** Builds a score from the JSON interchange format (an object or its text); every field is checked. */
   static fromJSON(json: ScoreInput | string): Score {
-    return new Score(native.normalizeScore(typeof json === 'string' ? JSON.parse(json) : json));
+    return new Score(native.NativeScore.fromJS(typeof json === 'string' ? JSON.parse(json) : json));
   }
 
   /** Writes a format-1 Standard MIDI File. */
   toMidi(): Uint8Array {
-    return native.writeMidi(this.#data);
+    return this.#native.toMidi();
   }
 
-  /** The score in the interchange format (a deep copy). */
+  /** The score in the interchange format (a fresh copy each call). */
   toJSON(): ScoreJSON {
-    return structuredClone(this.#data);
+    return this.#native.toJS();
   }
 
   /** A copy at another resolution, truncating onsets and durations like the reference's Python path. */
   resample(resolution: number, options: ResampleOptions = {}): Score {
-    return new Score(native.resample(this.#data, resolution, options.useDelta ?? false));
+    return new Score(this.#native.resample(resolution, options.useDelta ?? false));
+  }
+
+  /** Bars [start, start + bars) of every track (tracks keep their instrument, type, name and attributes). */
+  window(start: number, bars: number): Score {
+    return new Score(this.#native.window(start, bars));
   }
 
   get resolution(): number {
-    return this.#data.resolution;
+    return this.#data().resolution;
   }
 
   get tempo(): number {
-    return this.#data.tempo;
+    return this.#data().tempo;
   }
 
   get tracks(): readonly TrackJSON[] {
-    return this.#data.tracks;
+    return this.#data().tracks;
+  }
+
+  #data(): ScoreJSON {
+    return (this.#json ??= this.#native.toJS());
   }
 
   /** Counts per track, for listings. */
   summary(): ScoreSummary {
-    const tracks = this.#data.tracks.map((t, index) => ({
-      index,
-      name: t.name,
-      instrument: t.instrument,
-      track_type: t.track_type,
-      bars: t.bars.length,
-      notes: t.bars.reduce((sum, bar) => sum + bar.notes.length, 0),
-    }));
+    const s = this.#native.summary();
+    const tracks = s.tracks.map((t, index) => ({ index, ...t }));
     return {
-      resolution: this.#data.resolution,
-      tempo: this.#data.tempo,
+      resolution: s.resolution,
+      tempo: s.tempo,
       bars: Math.max(0, ...tracks.map((t) => t.bars)),
       notes: tracks.reduce((sum, t) => sum + t.notes, 0),
       tracks,

@@ -1,0 +1,203 @@
+#include "node/tokenizer_binding.h"
+
+#include <memory>
+#include <string>
+
+#include "core/errors.h"
+#include "node/convert.h"
+#include "node/errors.h"
+#include "node/score_binding.h"
+#include "tokenizer/tokenizer.h"
+
+namespace midigpt::node {
+namespace {
+
+const char* level_name(attributes::Level l) { return l == attributes::Level::Track ? "track" : "bar"; }
+
+const char* track_filter_name(attributes::TrackFilter f) {
+  switch (f) {
+    case attributes::TrackFilter::Melodic: return "melodic";
+    case attributes::TrackFilter::Drum: return "drum";
+    default: return "both";
+  }
+}
+
+int option_int(const Napi::Object& o, const char* key, int fallback) {
+  if (!o.Has(key) || o.Get(key).IsUndefined()) return fallback;
+  Napi::Value v = o.Get(key);
+  if (!v.IsNumber()) throw ScoreError(std::string("encode option ") + key + " must be a number");
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (d != static_cast<double>(static_cast<int>(d))) throw ScoreError(std::string("encode option ") + key + " must be an integer");
+  return static_cast<int>(d);
+}
+
+bool option_bool(const Napi::Object& o, const char* key, bool fallback) {
+  if (!o.Has(key) || o.Get(key).IsUndefined()) return fallback;
+  Napi::Value v = o.Get(key);
+  if (!v.IsBoolean()) throw ScoreError(std::string("encode option ") + key + " must be true or false");
+  return v.As<Napi::Boolean>().Value();
+}
+
+EncodeOptions options_from_js(const Napi::Value& value) {
+  EncodeOptions opts;
+  if (value.IsUndefined() || value.IsNull()) return opts;
+  if (!value.IsObject()) throw ScoreError("encode options must be an object");
+  Napi::Object o = value.As<Napi::Object>();
+  opts.window_bars = option_int(o, "windowBars", 0);
+  opts.partial_encode_track_index = option_int(o, "partialTrack", -1);
+  opts.partial_encode_track_bars = option_int(o, "partialBars", -1);
+  opts.use_span_masks = option_bool(o, "useSpanMasks", false);
+  opts.remove_future_bars = option_bool(o, "removeFutureBars", false);
+  opts.use_velocity = option_int(o, "useVelocity", -1);
+  opts.use_microtiming = option_int(o, "useMicrotiming", -1);
+  opts.genre = option_int(o, "genre", -1);
+  if (o.Has("multiFill") && !o.Get("multiFill").IsUndefined()) {
+    if (!o.Get("multiFill").IsArray()) throw ScoreError("encode option multiFill must be an array of [track, bar]");
+    Napi::Array cells = o.Get("multiFill").As<Napi::Array>();
+    for (uint32_t i = 0; i < cells.Length(); ++i) {
+      Napi::Value c = cells[i];
+      if (!c.IsArray() || c.As<Napi::Array>().Length() != 2)
+        throw ScoreError("encode option multiFill[" + std::to_string(i) + "] must be [track, bar]");
+      Napi::Array pair = c.As<Napi::Array>();
+      Napi::Value t = pair[0u], b = pair[1u];
+      if (!t.IsNumber() || !b.IsNumber()) throw ScoreError("encode option multiFill[" + std::to_string(i) + "] must hold numbers");
+      opts.multi_fill.emplace(t.As<Napi::Number>().Int32Value(), b.As<Napi::Number>().Int32Value());
+    }
+  }
+  return opts;
+}
+
+std::vector<int> tokens_from_js(const Napi::Value& value) {
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+    throw Napi::TypeError::New(value.Env(), "expected the tokens as an Int32Array");
+  auto a = value.As<Napi::Int32Array>();
+  return std::vector<int>(a.Data(), a.Data() + a.ElementLength());
+}
+
+class TokenizerWrap : public Napi::ObjectWrap<TokenizerWrap> {
+ public:
+  static Napi::Function define(Napi::Env env) {
+    return DefineClass(env, "Tokenizer",
+                       {
+                           InstanceMethod<&TokenizerWrap::VocabSize>("vocabSize"),
+                           InstanceMethod<&TokenizerWrap::Domains>("domains"),
+                           InstanceMethod<&TokenizerWrap::TokenNames>("tokenNames"),
+                           InstanceMethod<&TokenizerWrap::Attributes>("attributes"),
+                           InstanceMethod<&TokenizerWrap::NumBarsMap>("numBarsMap"),
+                           InstanceMethod<&TokenizerWrap::Prepare>("prepare"),
+                           InstanceMethod<&TokenizerWrap::Encode>("encode"),
+                           InstanceMethod<&TokenizerWrap::Decode>("decode"),
+                       });
+  }
+
+  // new Tokenizer(configJsonText)
+  explicit TokenizerWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TokenizerWrap>(info) {
+    guarded(info, [&](Napi::Env env) -> Napi::Value {
+      if (info.Length() < 1 || !info[0].IsString())
+        throw Napi::TypeError::New(env, "expected the encoder config as JSON text");
+      tokenizer_ = std::make_unique<Tokenizer>(EncoderConfig::from_json(info[0].As<Napi::String>().Utf8Value()));
+      return env.Undefined();
+    });
+  }
+
+ private:
+  Napi::Value VocabSize(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), tokenizer_->vocab().size()); }
+
+  Napi::Value Domains(const Napi::CallbackInfo& info) {
+    const Vocabulary& vocab = tokenizer_->vocab();
+    Napi::Array out = Napi::Array::New(info.Env(), vocab.domains().size());
+    for (uint32_t i = 0; i < vocab.domains().size(); ++i) {
+      Napi::Object d = Napi::Object::New(info.Env());
+      d["type"] = std::string(to_string(vocab.domains()[i].type));
+      d["offset"] = vocab.offsets()[i];
+      d["size"] = vocab.domains()[i].size;
+      out[i] = d;
+    }
+    return out;
+  }
+
+  Napi::Value TokenNames(const Napi::CallbackInfo& info) {
+    const Vocabulary& vocab = tokenizer_->vocab();
+    Napi::Array out = Napi::Array::New(info.Env(), vocab.size());
+    for (int id = 0; id < vocab.size(); ++id) out[static_cast<uint32_t>(id)] = vocab.name(id);
+    return out;
+  }
+
+  Napi::Value NumBarsMap(const Napi::CallbackInfo& info) {
+    const auto& map = tokenizer_->config().num_bars_map;
+    if (!map) return info.Env().Null();
+    Napi::Array out = Napi::Array::New(info.Env(), map->size());
+    for (uint32_t i = 0; i < map->size(); ++i) out[i] = (*map)[i];
+    return out;
+  }
+
+  // [{name, tokenType, level, trackType, size, labels}] in analyzer order
+  Napi::Value Attributes(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const auto& list = tokenizer_->analyzer().attributes();
+    Napi::Array out = Napi::Array::New(env, list.size());
+    for (uint32_t i = 0; i < list.size(); ++i) {
+      const auto& spec = list[i]->spec();
+      Napi::Object a = Napi::Object::New(env);
+      a["name"] = spec.name;
+      a["tokenType"] = spec.token_type;
+      a["level"] = level_name(spec.level);
+      a["trackType"] = track_filter_name(spec.track_type);
+      a["size"] = spec.size;
+      Napi::Array labels = Napi::Array::New(env, spec.labels.size());
+      for (uint32_t k = 0; k < spec.labels.size(); ++k) labels[k] = spec.labels[k];
+      a["labels"] = labels;
+      out[i] = a;
+    }
+    return out;
+  }
+
+  // prepare(score handle, computeAttributes) -> score handle on the model grid with attributes
+  Napi::Value Prepare(const Napi::CallbackInfo& info) {
+    return guarded(info, [&](Napi::Env env) -> Napi::Value {
+      const bool attributes = info.Length() < 2 || info[1].ToBoolean().Value();
+      return wrap_score(env, tokenizer_->prepare(unwrap_score(info[0]), attributes));
+    });
+  }
+
+  // encode(score, options) -> {tokens: Int32Array, hiddenSpans: [[s, e]]}
+  Napi::Value Encode(const Napi::CallbackInfo& info) {
+    return guarded(info, [&](Napi::Env env) -> Napi::Value {
+      const Score& score = unwrap_score(info[0]);
+      const Napi::Value options = info.Length() > 1 ? info[1] : env.Undefined();
+      bool attributes = true;
+      if (options.IsObject() && options.As<Napi::Object>().Has("computeAttributes"))
+        attributes = option_bool(options.As<Napi::Object>(), "computeAttributes", true);
+      const EncodeResult result = tokenizer_->encode(score, options_from_js(options), attributes);
+      Napi::Object out = Napi::Object::New(env);
+      auto tokens = Napi::Int32Array::New(env, result.tokens.size());
+      std::copy(result.tokens.begin(), result.tokens.end(), tokens.Data());
+      out["tokens"] = tokens;
+      Napi::Array spans = Napi::Array::New(env, result.hidden_spans.size());
+      for (uint32_t i = 0; i < result.hidden_spans.size(); ++i) {
+        Napi::Array s = Napi::Array::New(env, 2);
+        s[0u] = result.hidden_spans[i].first;
+        s[1u] = result.hidden_spans[i].second;
+        spans[i] = s;
+      }
+      out["hiddenSpans"] = spans;
+      return out;
+    });
+  }
+
+  // decode(tokens: Int32Array, resample: boolean) -> score handle
+  Napi::Value Decode(const Napi::CallbackInfo& info) {
+    return guarded(info, [&](Napi::Env env) -> Napi::Value {
+      const bool resample = info.Length() < 2 || info[1].ToBoolean().Value();
+      return wrap_score(env, tokenizer_->decode(tokens_from_js(info[0]), resample));
+    });
+  }
+
+  std::unique_ptr<Tokenizer> tokenizer_;
+};
+
+}  // namespace
+
+void register_tokenizer(Napi::Env env, Napi::Object exports) { exports["Tokenizer"] = TokenizerWrap::define(env); }
+
+}  // namespace midigpt::node

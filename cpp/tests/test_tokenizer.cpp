@@ -1,0 +1,227 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "core/errors.h"
+#include "tokenizer/decoder.h"
+#include "tokenizer/encoder.h"
+#include "tokenizer/encoder_config.h"
+#include "tokenizer/vocabulary.h"
+
+using namespace midigpt;
+
+static std::string read_config(const std::string& name) {
+  std::ifstream in(std::string(MIDIGPT_PARITY_DIR) + "/configs/" + name + ".json");
+  REQUIRE(in.good());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+static Bar bar44(std::vector<Note> notes) {
+  Bar b;
+  b.notes = std::move(notes);
+  return b;
+}
+
+// tokenizer.md §8.1: two bars of piano at resolution 12, attributes as the analyzer computes them.
+static Score worked_example() {
+  Score s;
+  s.resolution = 12;
+  Track t;
+  t.attributes = {{"min_polyphony", 0}, {"max_polyphony", 1}, {"min_note_duration", 2}, {"max_note_duration", 5}};
+  t.bars = {bar44({{64, 100, 0, 12, 0}, {60, 100, 0, 12, 0}, {67, 80, 12, 6, 0}, {65, 80, 18, 6, 0}}),
+            bar44({{48, 64, 0, 120, 0}, {72, 80, 24, 24, 0}})};
+  s.tracks = {t};
+  return s;
+}
+
+TEST_CASE("vocabulary layouts of the shipped configs") {
+  CHECK(Vocabulary(EncoderConfig::from_json(read_config("yellow_encoder"))).size() == 647);
+  CHECK(Vocabulary(EncoderConfig::from_json(read_config("prism_encoder"))).size() == 843);
+  CHECK(Vocabulary(EncoderConfig::from_json(read_config("expressive_encoder"))).size() == 964);
+  // Derived layouts before the attribute domains are appended (§3.6).
+  CHECK(Vocabulary(EncoderConfig::from_json(read_config("yellow_config"))).size() == 605);
+  CHECK(Vocabulary(EncoderConfig::from_json(read_config("expressive_config"))).size() == 709);
+  Vocabulary ghost(EncoderConfig::from_json(read_config("ghost_config")));
+  CHECK(ghost.size() == 608);
+  CHECK(ghost.encode(TokenType::MaskBar, 0) == 607);
+  Vocabulary yellow(EncoderConfig::from_json(read_config("yellow_encoder")));
+  CHECK(yellow.range(TokenType::NoteOnset) == std::make_pair(154, 282));
+  CHECK(yellow.name(20) == "TimeSig:13");
+  CHECK(yellow.decode(646).type == TokenType::MaxNoteDuration);
+  CHECK(yellow.range(TokenType::MaskBar) == std::make_pair(-1, -1));
+  CHECK_THROWS_AS(yellow.decode(647), EncodeError);
+}
+
+TEST_CASE("worked example 8.1: tokens") {
+  Vocabulary vocab(EncoderConfig::from_json(read_config("yellow_encoder")));
+  EncodeOptions opts;
+  opts.window_bars = 4;
+  auto r = Encoder(vocab).encode(worked_example(), opts);
+  const std::vector<int> expected = {0,   152, 2,   43,  615, 626, 637, 646, 5,   20,  595, 214, 293, 218, 293, 390, 590,
+                                     221, 287, 396, 219, 287, 6,   5,   20,  586, 202, 377, 402, 590, 226, 305, 6,   4};
+  CHECK(r.tokens == expected);
+  CHECK(r.hidden_spans.empty());
+
+  opts.window_bars = 0;  // 2 bars is not in [4, 8]
+  CHECK_THROWS_WITH_AS(Encoder(vocab).encode(worked_example(), opts), "window_bars=2 not in num_bars_map [4, 8]", EncodeError);
+}
+
+TEST_CASE("worked example 8.1: decoding") {
+  Vocabulary vocab(EncoderConfig::from_json(read_config("yellow_encoder")));
+  EncodeOptions opts;
+  opts.window_bars = 4;
+  Score d = Decoder(vocab).decode(Encoder(vocab).encode(worked_example(), opts).tokens);
+  CHECK(d.resolution == 12);
+  REQUIRE(d.tracks.size() == 1);
+  const auto& bars = d.tracks[0].bars;
+  REQUIRE(bars.size() == 2);
+  CHECK(bars[0].notes == std::vector<Note>{{60, 101, 0, 12, 0}, {64, 101, 0, 12, 0}, {67, 80, 12, 6, 0}, {65, 80, 18, 6, 0}});
+  CHECK(bars[1].notes == std::vector<Note>{{48, 63, 0, 96, 0}, {72, 80, 24, 24, 0}});
+  CHECK(bars[1].beat_length == 4.0);
+  CHECK(d.tracks[0].attributes == worked_example().tracks[0].attributes);
+}
+
+TEST_CASE("worked example 8.2: infill blocks, and decoding them back") {
+  Vocabulary vocab(EncoderConfig::from_json(read_config("yellow_encoder")));
+  EncodeOptions opts;
+  opts.window_bars = 4;
+  opts.multi_fill = {{0, 1}, {0, 0}};
+  auto r = Encoder(vocab).encode(worked_example(), opts);
+  const std::vector<int> expected = {1,   152, 2,   43,  615, 626, 637, 646, 5,   20,  602, 6,   5,   20,  602, 6,   4,
+                                     603, 595, 214, 293, 218, 293, 390, 590, 221, 287, 396, 219, 287, 604, 603, 586, 202,
+                                     377, 402, 590, 226, 305, 604};
+  CHECK(r.tokens == expected);
+  opts.multi_fill.clear();
+  Score plain = Decoder(vocab).decode(Encoder(vocab).encode(worked_example(), opts).tokens);
+  CHECK(Decoder(vocab).decode(r.tokens) == plain);
+}
+
+TEST_CASE("worked example 8.3: groups follow first appearance") {
+  Vocabulary vocab(EncoderConfig::from_json(read_config("yellow_encoder")));
+  Score s = worked_example();
+  s.tracks[0].attributes.clear();
+  s.tracks[0].bars = {bar44({{60, 100, 12, 6, 0}, {62, 100, 0, 6, 0}}), bar44({})};
+  EncodeOptions opts;
+  opts.window_bars = 4;
+  auto r = Encoder(vocab).encode(s, opts);
+  const std::vector<int> bar0(r.tokens.begin() + 4, r.tokens.begin() + 13);
+  CHECK(bar0 == std::vector<int>{5, 20, 390, 595, 214, 287, 216, 287, 6});
+}
+
+TEST_CASE("future bars: span masks, removal, MaskBar") {
+  Vocabulary yellow(EncoderConfig::from_json(read_config("yellow_encoder")));
+  Score s = worked_example();
+  s.tracks[0].bars[1].future = true;
+  EncodeOptions opts;
+  opts.window_bars = 4;
+  opts.use_span_masks = true;
+  auto spans = Encoder(yellow).encode(s, opts);
+  REQUIRE(spans.hidden_spans.size() == 1);
+  const auto [from, to] = spans.hidden_spans[0];
+  CHECK(std::vector<int>(spans.tokens.begin() + from, spans.tokens.begin() + to) == std::vector<int>{5, 20, 6});
+  opts.use_span_masks = false;
+  opts.remove_future_bars = true;
+  CHECK(Encoder(yellow).encode(s, opts).tokens.size() == 34 - 10);
+  Vocabulary ghost(EncoderConfig::from_json(read_config("ghost_config")));
+  opts.remove_future_bars = false;
+  auto masked = Encoder(ghost).encode(s, opts).tokens;
+  CHECK(std::count(masked.begin(), masked.end(), ghost.encode(TokenType::MaskBar, 0)) == 1);
+}
+
+TEST_CASE("partial encode stops the named track without TrackEnd") {
+  Vocabulary vocab(EncoderConfig::from_json(read_config("yellow_encoder")));
+  EncodeOptions opts;
+  opts.window_bars = 4;
+  opts.partial_encode_track_index = 0;
+  opts.partial_encode_track_bars = 1;
+  auto r = Encoder(vocab).encode(worked_example(), opts);
+  CHECK(std::count(r.tokens.begin(), r.tokens.end(), 5) == 1);
+  CHECK(r.tokens.back() == 6);
+}
+
+TEST_CASE("velocity quantizer matches Appendix C; 128 levels decode to real velocities") {
+  VelocityQuantizer q(32);
+  const int decode32[32] = {0,  2,  6,  10, 14, 18, 22, 26, 30, 35, 39,  43,  47,  51,  55,  59,
+                            63, 68, 72, 76, 80, 84, 88, 92, 96, 101, 105, 109, 113, 117, 121, 125};
+  for (int level = 0; level < 32; ++level) CHECK(q.decode(level) == decode32[level]);
+  CHECK(q.encode(0) == 0);
+  CHECK(q.encode(33) == 8);
+  CHECK(q.encode(34) == 9);
+  CHECK(q.encode(127) == 31);
+  VelocityQuantizer q128(128);
+  CHECK(q128.decode_reference(90) == 0);  // the reference's decode table is all zero
+  CHECK(q128.decode(90) == 90);
+  CHECK(q128.encode(q128.decode(90)) == 90);
+  CHECK_THROWS_AS(VelocityQuantizer(1), ConfigError);
+}
+
+TEST_CASE("instrument and genre groupings") {
+  auto cfg = EncoderConfig::from_json(read_config("prism_encoder"));
+  const auto& g = cfg.instrument_grouping;
+  CHECK(g.num_groups() == 109);
+  CHECK(g.encode(2) == 0);
+  CHECK(g.encode(3) == 1);
+  CHECK(g.encode(34) == 27);
+  CHECK(g.encode(95) == 76);
+  CHECK(g.encode(127) == 108);
+  CHECK(g.encode(200) == 0);
+  CHECK(g.decode(76) == 88);
+  REQUIRE(cfg.genre_grouping);
+  CHECK(cfg.genre_grouping->num_genres() == 18);
+  CHECK(cfg.genre_grouping->encode("christian") == 3);
+  CHECK(cfg.genre_grouping->encode("Hip Hop Rap") == 9);
+  CHECK(cfg.genre_grouping->decode(17) == "soundtrack");
+  CHECK_THROWS_AS(cfg.genre_grouping->encode("polka"), EncodeError);
+}
+
+TEST_CASE("malformed configs give clear errors") {
+  auto error_of = [](const std::string& json) -> std::string {
+    try {
+      EncoderConfig::from_json(json);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  CHECK(error_of("{").find("not valid JSON") != std::string::npos);
+  CHECK(error_of("[]").find("must be a JSON object") != std::string::npos);
+  CHECK(error_of(R"({"resolution": "12"})").find("\"resolution\" must be an integer") != std::string::npos);
+  CHECK(error_of(R"({"resolution": 0})").find("must be between 1 and") != std::string::npos);
+  CHECK(error_of(R"({"pitch_range": [0]})").find("pitch_range") != std::string::npos);
+  CHECK(error_of(R"({"time_signatures": ["4-4"]})").find("numerator/denominator") != std::string::npos);
+  CHECK(error_of(R"({"token_domains": [{"type": "Banana", "domain_size": 2}]})").find("unknown token type \"Banana\"") !=
+        std::string::npos);
+  CHECK(error_of(R"({"token_domains": [{"type": "Bar"}]})").find("domain_size") != std::string::npos);
+  CHECK(error_of(R"({"supports_infill": 1})").find("true or false") != std::string::npos);
+  CHECK(error_of(R"({"num_bars_map": [4, "8"]})").find("num_bars_map") != std::string::npos);
+  CHECK(error_of(R"({"genre_groups": {"pop": "pop"}})").find("genre_groups.pop") != std::string::npos);
+}
+
+TEST_CASE("decoder survives odd model output") {
+  Vocabulary vocab(EncoderConfig::from_json(read_config("yellow_encoder")));
+  // TrackEnd TrackEnd Track, notes outside bars, a duration with no pitch.
+  Score s = Decoder(vocab).decode({4, 4, 2, 214, 293, 5, 293, 214, 6, 4, 3, 5, 214, 293, 6});
+  REQUIRE(s.tracks.size() == 2);
+  CHECK(s.tracks[0].bars[0].notes.empty());
+  REQUIRE(s.tracks[1].bars.size() == 1);
+  CHECK(s.tracks[1].bars[0].notes.size() == 1);  // a drum note; its duration token adds nothing
+  CHECK_THROWS_AS(Decoder(vocab).decode({9999}), EncodeError);
+}
+
+TEST_CASE("decoded bars keep their true length (the reference truncates 7/8 to 3 quarters)") {
+  Vocabulary vocab(EncoderConfig::from_json(read_config("yellow_encoder")));
+  const int seven_eight = vocab.encode(TokenType::TimeSig, 21);  // order A: 21 is 7/8
+  Score s = Decoder(vocab).decode({2, 43, 5, seven_eight, 6, 5, seven_eight, 4});
+  REQUIRE(s.tracks.size() == 1);
+  REQUIRE(s.tracks[0].bars.size() == 2);
+  CHECK(s.tracks[0].bars[0].ts_numerator == 7);
+  CHECK(s.tracks[0].bars[0].ts_denominator == 8);
+  CHECK(s.tracks[0].bars[0].beat_length == 3.5);
+  // A bar cut off before its BarEnd (generation stopped) still has its length.
+  Score cut = Decoder(vocab).decode({2, 43, 5, seven_eight, 214});
+  CHECK(cut.tracks[0].bars[0].beat_length == 3.5);
+}
