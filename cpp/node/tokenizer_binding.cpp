@@ -84,6 +84,8 @@ class TokenizerWrap : public Napi::ObjectWrap<TokenizerWrap> {
                            InstanceMethod<&TokenizerWrap::TokenNames>("tokenNames"),
                            InstanceMethod<&TokenizerWrap::Attributes>("attributes"),
                            InstanceMethod<&TokenizerWrap::NumBarsMap>("numBarsMap"),
+                           InstanceMethod<&TokenizerWrap::ConfigSummary>("configSummary"),
+                           InstanceMethod<&TokenizerWrap::GenreId>("genreId"),
                            InstanceMethod<&TokenizerWrap::Prepare>("prepare"),
                            InstanceMethod<&TokenizerWrap::Encode>("encode"),
                            InstanceMethod<&TokenizerWrap::Decode>("decode"),
@@ -129,6 +131,47 @@ class TokenizerWrap : public Napi::ObjectWrap<TokenizerWrap> {
     Napi::Array out = Napi::Array::New(info.Env(), map->size());
     for (uint32_t i = 0; i < map->size(); ++i) out[i] = (*map)[i];
     return out;
+  }
+
+  // The config fields request validation needs (generation.md §1.4).
+  Napi::Value ConfigSummary(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const EncoderConfig& c = tokenizer_->config();
+    Napi::Object o = Napi::Object::New(env);
+    o["resolution"] = c.resolution;
+    o["decodeResolution"] = c.decode_resolution;
+    Napi::Array pitch = Napi::Array::New(env, 2);
+    pitch[0u] = c.pitch_min;
+    pitch[1u] = c.pitch_max;
+    o["pitchRange"] = pitch;
+    o["velocityLevels"] = c.velocity_levels;
+    o["emitDeltaTokens"] = c.emit_delta_tokens;
+    o["supportsInfill"] = c.supports_infill;
+    o["supportsMaskBar"] = tokenizer_->vocab().has(TokenType::MaskBar);
+    o["switchableVelocity"] = c.switchable_velocity;
+    o["switchableMicrotiming"] = c.switchable_microtiming;
+    Napi::Array ts = Napi::Array::New(env);
+    if (c.time_signatures)
+      for (uint32_t i = 0; i < c.time_signatures->list().size(); ++i) {
+        Napi::Array pair = Napi::Array::New(env, 2);
+        pair[0u] = c.time_signatures->list()[i].first;
+        pair[1u] = c.time_signatures->list()[i].second;
+        ts[i] = pair;
+      }
+    o["timeSignatures"] = ts;
+    Napi::Array genres = Napi::Array::New(env);
+    if (c.genre_grouping)
+      for (uint32_t i = 0; i < c.genre_grouping->names().size(); ++i) genres[i] = c.genre_grouping->names()[i];
+    o["genres"] = genres;
+    return o;
+  }
+
+  // genreId(name) -> dense id, or -1 when the name (or alias) is unknown
+  Napi::Value GenreId(const Napi::CallbackInfo& info) {
+    const auto& g = tokenizer_->config().genre_grouping;
+    if (!g || info.Length() < 1 || !info[0].IsString()) return Napi::Number::New(info.Env(), -1);
+    const std::string name = info[0].As<Napi::String>().Utf8Value();
+    return Napi::Number::New(info.Env(), g->contains(name) ? g->encode(name) : -1);
   }
 
   // [{name, tokenType, level, trackType, size, labels}] in analyzer order

@@ -5,3 +5,4 @@ export type { CoreError, CoreErrorCode } from './errors.js';
 export type { BarJSON, MidiEvents, NoteTuple, ScoreInput, ScoreJSON, TrackJSON, TrackType } from './types.js';
 export { Tokenizer, BUILTIN_ENCODERS } from './tokenizer.js';
 export type { AttributeInfo, EncodeOptions, EncodeResult, TokenDomainInfo } from './tokenizer.js';
+export type { EncoderSummary } from './native.js';

@@ -18,11 +18,30 @@ export interface NativeScore {
   };
 }
 
+/** The encoder-config facts that request validation and the CLI need. */
+export interface EncoderSummary {
+  resolution: number;
+  decodeResolution: number;
+  pitchRange: [number, number];
+  velocityLevels: number;
+  emitDeltaTokens: boolean;
+  supportsInfill: boolean;
+  supportsMaskBar: boolean;
+  switchableVelocity: boolean;
+  switchableMicrotiming: boolean;
+  /** `[numerator, denominator]` in token order; empty when the config has none. */
+  timeSignatures: Array<[number, number]>;
+  /** Canonical genre names in id order; empty when the config has no genres. */
+  genres: string[];
+}
+
 export interface NativeTokenizer {
   vocabSize(): number;
   domains(): Array<{ type: string; offset: number; size: number }>;
   tokenNames(): string[];
   numBarsMap(): number[] | null;
+  configSummary(): EncoderSummary;
+  genreId(name: string): number;
   attributes(): Array<{
     name: string;
     tokenType: string;

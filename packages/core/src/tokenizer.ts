@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { coreError } from './errors.js';
-import { native, type NativeTokenizer } from './native.js';
+import { native, type EncoderSummary, type NativeTokenizer } from './native.js';
 import { Score } from './score.js';
 
 /** Built-in encoder configs shipped in encoders/, by name. */
@@ -113,6 +113,16 @@ export class Tokenizer {
   /** The window sizes the NumBars token can express, or null when unrestricted. */
   numBarsMap(): number[] | null {
     return this.#native.numBarsMap();
+  }
+
+  /** Grid, pitch range, velocity levels, switches, time signatures and genres of the config. */
+  config(): EncoderSummary {
+    return this.#native.configSummary();
+  }
+
+  /** The dense id of a genre name or alias (case-insensitive), or -1 when unknown or the config has no genres. */
+  genreId(name: string): number {
+    return this.#native.genreId(name);
   }
 
   /** The attribute controls this encoder supports (the reference's attribute_sizes / labels / track types). */
