@@ -7,6 +7,7 @@
 #include "io/smf.h"
 #include "node/convert.h"
 #include "node/errors.h"
+#include "node/generation_binding.h"
 #include "node/score_binding.h"
 #include "node/tokenizer_binding.h"
 
@@ -28,6 +29,7 @@ Napi::Value ParseMidiEvents(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_score(env, exports);
   register_tokenizer(env, exports);
+  register_generation(env, exports);
   exports["parseMidiEvents"] = Napi::Function::New(env, ParseMidiEvents, "parseMidiEvents");
   exports["defaultResolution"] = kDefaultResolution;
   return exports;

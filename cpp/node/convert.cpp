@@ -27,7 +27,7 @@ Napi::Array array_of(Napi::Env env, const std::vector<T>& items, F convert) {
   return a;
 }
 
-Napi::Object bar_to_js(Napi::Env env, const Bar& bar) {
+Napi::Object bar_js(Napi::Env env, const Bar& bar) {
   Napi::Object o = Napi::Object::New(env);
   o["ts"] = tuple(env, bar.ts_numerator, bar.ts_denominator);
   o["beat_length"] = bar.beat_length;
@@ -46,7 +46,7 @@ Napi::Object track_to_js(Napi::Env env, const Track& track) {
   Napi::Object attributes = Napi::Object::New(env);
   for (const auto& [key, value] : track.attributes) attributes[key] = value;
   o["attributes"] = attributes;
-  o["bars"] = array_of(env, track.bars, [&](const Bar& b) { return bar_to_js(env, b); });
+  o["bars"] = array_of(env, track.bars, [&](const Bar& b) { return bar_js(env, b); });
   return o;
 }
 
@@ -107,7 +107,7 @@ Note note_from_js(const Napi::Value& v, const std::string& path) {
   return n;
 }
 
-Bar bar_from_js(const Napi::Value& v, const std::string& path) {
+Bar bar_value(const Napi::Value& v, const std::string& path) {
   Napi::Object o = object_at(v, path);
   Bar bar;
   if (has(o, "ts")) {
@@ -164,11 +164,15 @@ Track track_from_js(const Napi::Value& v, const std::string& path) {
   Napi::Array bars = array_at(o.Get("bars"), path + ".bars");
   t.bars.reserve(bars.Length());
   for (uint32_t i = 0; i < bars.Length(); ++i)
-    t.bars.push_back(bar_from_js(bars[i], path + ".bars[" + std::to_string(i) + "]"));
+    t.bars.push_back(bar_value(bars[i], path + ".bars[" + std::to_string(i) + "]"));
   return t;
 }
 
 }  // namespace
+
+Napi::Object bar_to_js(Napi::Env env, const Bar& bar) { return bar_js(env, bar); }
+
+Bar bar_from_js(const Napi::Value& value, const std::string& path) { return bar_value(value, path); }
 
 Napi::Object to_js(Napi::Env env, const Score& score) {
   Napi::Object o = Napi::Object::New(env);

@@ -5,6 +5,8 @@
 
 #include <napi.h>
 
+#include <string>
+
 #include "core/score.h"
 #include "io/smf.h"
 
@@ -13,5 +15,7 @@ namespace midigpt::node {
 Napi::Object to_js(Napi::Env env, const Score& score);
 Napi::Object to_js(Napi::Env env, const smf::File& file);
 Score score_from_js(const Napi::Value& value);
+Napi::Object bar_to_js(Napi::Env env, const Bar& bar);
+Bar bar_from_js(const Napi::Value& value, const std::string& path);
 
 }  // namespace midigpt::node

@@ -1,5 +1,6 @@
 #include "node/tokenizer_binding.h"
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -87,6 +88,7 @@ class TokenizerWrap : public Napi::ObjectWrap<TokenizerWrap> {
                            InstanceMethod<&TokenizerWrap::ConfigSummary>("configSummary"),
                            InstanceMethod<&TokenizerWrap::GenreId>("genreId"),
                            InstanceMethod<&TokenizerWrap::Prepare>("prepare"),
+                           InstanceMethod<&TokenizerWrap::Annotate>("annotate"),
                            InstanceMethod<&TokenizerWrap::Encode>("encode"),
                            InstanceMethod<&TokenizerWrap::Decode>("decode"),
                        });
@@ -203,6 +205,23 @@ class TokenizerWrap : public Napi::ObjectWrap<TokenizerWrap> {
     });
   }
 
+  // annotate(score handle, skipTracks?: boolean[]) -> score handle with attribute values
+  // computed at the score's own resolution; skipped tracks keep their attributes.
+  Napi::Value Annotate(const Napi::CallbackInfo& info) {
+    return guarded(info, [&](Napi::Env env) -> Napi::Value {
+      Score score = unwrap_score(info[0]);
+      std::vector<std::map<std::string, int>> kept;
+      for (const Track& t : score.tracks) kept.push_back(t.attributes);
+      tokenizer_->analyzer().annotate(score);
+      if (info.Length() > 1 && info[1].IsArray()) {
+        Napi::Array skip = info[1].As<Napi::Array>();
+        for (uint32_t i = 0; i < skip.Length() && i < score.tracks.size(); ++i)
+          if (skip.Get(i).ToBoolean().Value()) score.tracks[i].attributes = kept[i];
+      }
+      return wrap_score(env, std::move(score));
+    });
+  }
+
   // encode(score, options) -> {tokens: Int32Array, hiddenSpans: [[s, e]]}
   Napi::Value Encode(const Napi::CallbackInfo& info) {
     return guarded(info, [&](Napi::Env env) -> Napi::Value {
@@ -237,10 +256,27 @@ class TokenizerWrap : public Napi::ObjectWrap<TokenizerWrap> {
   }
 
   std::unique_ptr<Tokenizer> tokenizer_;
+
+ public:
+  const Tokenizer& tokenizer() const { return *tokenizer_; }
 };
+
+Napi::FunctionReference* tokenizer_constructor = nullptr;
 
 }  // namespace
 
-void register_tokenizer(Napi::Env env, Napi::Object exports) { exports["Tokenizer"] = TokenizerWrap::define(env); }
+const Tokenizer& unwrap_tokenizer(const Napi::Value& value) {
+  Napi::Env env = value.Env();
+  if (!value.IsObject() || !tokenizer_constructor || !value.As<Napi::Object>().InstanceOf(tokenizer_constructor->Value()))
+    throw Napi::TypeError::New(env, "expected a Tokenizer");
+  return TokenizerWrap::Unwrap(value.As<Napi::Object>())->tokenizer();
+}
+
+void register_tokenizer(Napi::Env env, Napi::Object exports) {
+  Napi::Function constructor = TokenizerWrap::define(env);
+  // One addon instance per process in practice; kept for the life of the process.
+  tokenizer_constructor = new Napi::FunctionReference(Napi::Persistent(constructor));
+  exports["Tokenizer"] = constructor;
+}
 
 }  // namespace midigpt::node

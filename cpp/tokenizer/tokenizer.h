@@ -26,6 +26,8 @@ class Tokenizer {
   const EncoderConfig& config() const { return vocab_.config(); }
   const Vocabulary& vocab() const { return vocab_; }
   const attributes::AttributeAnalyzer& analyzer() const { return analyzer_; }
+  const Encoder& encoder() const { return encoder_; }
+  const Decoder& decoder() const { return decoder_; }
 
   // The score on the model grid with attribute values written into its tracks.
   Score prepare(const Score& score, bool compute_attributes = true) const;

@@ -55,6 +55,27 @@ export interface NativeTokenizer {
   decode(tokens: Int32Array, resample: boolean): NativeScore;
 }
 
+export interface NativeStep {
+  start_bar: number;
+  end_bar: number;
+  is_autoregressive: boolean;
+  track_indices: number[];
+  bars_to_generate: Array<[number, number]>;
+  bar_mapping: Array<[number, number, number, number]>;
+  context: boolean[][];
+}
+
+export interface NativeSessionState {
+  prompt(): Int32Array;
+  generated(): Int32Array;
+  hiddenSpans(): Array<[number, number]>;
+  mask(allowed: Uint8Array): 'ok' | 'relaxed' | 'no-legal-token';
+  advance(token: number): void;
+  complete(): boolean;
+  result(): NativeScore;
+  generatedBars(): Array<{ track: number; bar: number; content: import('./types.js').BarJSON }>;
+}
+
 export interface NativeAddon {
   NativeScore: {
     fromMidi(bytes: Uint8Array, resolution: number): NativeScore;
@@ -62,6 +83,13 @@ export interface NativeAddon {
   };
   Tokenizer: new (configJson: string) => NativeTokenizer;
   parseMidiEvents(bytes: Uint8Array): MidiEvents;
+  planSteps(
+    mask: { selected: boolean[][]; autoregressive: boolean[]; ignore: boolean[] },
+    modelDim: number,
+    barsPerStep: number,
+    tracksPerStep: number,
+  ): NativeStep[];
+  SessionState: new (tokenizer: NativeTokenizer, score: NativeScore, step: NativeStep, options?: object, constraints?: object) => NativeSessionState;
   defaultResolution: number;
 }
 

@@ -78,6 +78,11 @@ export class Tokenizer {
     this.source = source;
   }
 
+  /** @internal The native handle, for the other classes of this package. */
+  static handleOf(tokenizer: Tokenizer): NativeTokenizer {
+    return tokenizer.#native;
+  }
+
   /** A built-in encoder by name (`yellow`, `prism`, `expressive`, `ghost`, or a file name such as `yellow_config`), or a config file path. */
   static load(nameOrPath: string): Tokenizer {
     const builtin = BUILTIN_ENCODERS[nameOrPath];

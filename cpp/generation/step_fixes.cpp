@@ -1,0 +1,69 @@
+#include "generation/step_fixes.h"
+
+#include <map>
+#include <string>
+
+#include "core/errors.h"
+#include "core/resample.h"
+
+namespace midigpt {
+
+std::vector<GenerationStep> split_autoregressive_steps(const std::vector<GenerationStep>& steps) {
+  std::vector<GenerationStep> out;
+  for (const GenerationStep& step : steps) {
+    std::map<int, std::vector<std::pair<int, int>>> by_track;
+    for (const auto& target : step.bars_to_generate) by_track[target.first].push_back(target);
+    if (!step.is_autoregressive || by_track.size() < 2) {
+      out.push_back(step);
+      continue;
+    }
+    for (const auto& [track, targets] : by_track) {
+      GenerationStep part = step;
+      part.bars_to_generate = std::set<std::pair<int, int>>(targets.begin(), targets.end());
+      part.bar_mapping.clear();
+      for (const auto& m : step.bar_mapping)
+        if (m[2] == track) part.bar_mapping.push_back(m);
+      // Other tracks' targets of this window are not shown: they are generated
+      // by their own part (earlier parts' results come back as context).
+      for (const auto& [t, b] : step.bars_to_generate)
+        if (t != track) part.context[t][b] = false;
+      out.push_back(std::move(part));
+    }
+  }
+  return out;
+}
+
+void rekey_bar_attributes(Score& score, int start) {
+  for (Track& track : score.tracks) {
+    std::map<std::string, int> keyed;
+    for (const auto& [key, value] : track.attributes) {
+      const auto underscore = key.rfind('_');
+      const bool bar_key = key.rfind("bar_", 0) == 0 && underscore != std::string::npos && underscore > 4 &&
+                           key.find_first_not_of("0123456789", underscore + 1) == std::string::npos && underscore + 1 < key.size();
+      if (!bar_key) {
+        keyed[key] = value;
+        continue;
+      }
+      const long bar = std::stol(key.substr(underscore + 1));
+      if (bar >= start) keyed[key.substr(0, underscore + 1) + std::to_string(bar - start)] = value;
+    }
+    track.attributes = std::move(keyed);
+  }
+}
+
+void write_generated_bars(Score& score, const std::vector<GeneratedBar>& bars, int model_resolution, bool use_delta) {
+  for (const GeneratedBar& g : bars) {
+    if (g.track < 0 || g.track >= static_cast<int>(score.tracks.size()) || g.bar < 0 ||
+        g.bar >= static_cast<int>(score.tracks[g.track].bars.size()))
+      throw RangeError("a generated bar (track " + std::to_string(g.track) + ", bar " + std::to_string(g.bar) +
+                       ") is outside the score");
+    Score one;  // the bar alone, to reuse the resolution change of the tokenizer path
+    one.resolution = model_resolution;
+    one.tracks.emplace_back();
+    one.tracks[0].bars.push_back(g.content);
+    if (model_resolution != score.resolution) one = resample(one, score.resolution, use_delta);
+    score.tracks[g.track].bars[g.bar].notes = std::move(one.tracks[0].bars[0].notes);
+  }
+}
+
+}  // namespace midigpt

@@ -1,0 +1,31 @@
+// Our corrections around the reference's step machinery (generation.md §9),
+// kept apart from the parity-exact planner and session state:
+//  - B5: an autoregressive step with targets on several tracks generates only
+//    one of them in the reference; `split_autoregressive_steps` gives each
+//    track its own step, in track order, over the same window.
+//  - B9: bar-attribute keys written with absolute bar numbers are read with
+//    window-local ones; `rekey_bar_attributes` shifts them to the window.
+//  - Write-back: the reference replaces the whole window (and re-quantizes the
+//    whole score); `write_generated_bars` replaces only the generated bars'
+//    notes, at the caller's resolution.
+#pragma once
+
+#include <vector>
+
+#include "core/score.h"
+#include "generation/session_state.h"
+#include "generation/step_planner.h"
+
+namespace midigpt {
+
+std::vector<GenerationStep> split_autoregressive_steps(const std::vector<GenerationStep>& steps);
+
+// "bar_<Type>_<b>" keys of every track become "bar_<Type>_<b - start>"; keys of
+// bars before `start` are dropped.
+void rekey_bar_attributes(Score& score, int start);
+
+// Replaces the notes of each generated bar in `score`, converting from
+// `model_resolution` (truncating, with the delta residual when `use_delta`).
+void write_generated_bars(Score& score, const std::vector<GeneratedBar>& bars, int model_resolution, bool use_delta);
+
+}  // namespace midigpt

@@ -1,0 +1,64 @@
+// Simple constraints (generation.md §4.3-§4.6): note-count limits and fixed
+// attribute values.
+#pragma once
+
+#include "masking/constraint.h"
+#include "tokenizer/vocabulary.h"
+
+namespace midigpt {
+
+// At most `limit` notes per onset (chord size), not sounding polyphony.
+class PolyphonyConstraint : public Constraint {
+ public:
+  PolyphonyConstraint(const Vocabulary& vocab, int limit) : vocab_(vocab), limit_(limit) {}
+  void step(int token) override;
+  void apply(uint8_t* disallowed) const override;
+
+ private:
+  const Vocabulary& vocab_;
+  int limit_;
+  int count_ = 0;
+};
+
+// At most `limit` notes per bar (or per run of fill-in blocks without a BarEnd).
+class DensityConstraint : public Constraint {
+ public:
+  DensityConstraint(const Vocabulary& vocab, int limit) : vocab_(vocab), limit_(limit) {}
+  void step(int token) override;
+  void apply(uint8_t* disallowed) const override;
+
+ private:
+  const Vocabulary& vocab_;
+  int limit_;
+  int count_ = 0;
+};
+
+// If the model emits a token of `type`, its value must be `value`.
+class AttributeValueConstraint : public Constraint {
+ public:
+  AttributeValueConstraint(const Vocabulary& vocab, TokenType type, int value) : vocab_(vocab), type_(type), value_(value) {}
+  void step(int) override {}
+  void apply(uint8_t* disallowed) const override;
+
+ private:
+  const Vocabulary& vocab_;
+  TokenType type_;
+  int value_;
+};
+
+// The same, only inside bar `bar` of the `track`-th track of the sequence.
+class BarAttributeValueConstraint : public Constraint {
+ public:
+  BarAttributeValueConstraint(const Vocabulary& vocab, TokenType type, int track, int bar, int value)
+      : inner_(vocab, type, value), vocab_(vocab), track_(track), bar_(bar) {}
+  void step(int token) override;
+  void apply(uint8_t* disallowed) const override;
+
+ private:
+  AttributeValueConstraint inner_;
+  const Vocabulary& vocab_;
+  int track_, bar_;
+  int tracks_ = 0, bars_ = 0;
+};
+
+}  // namespace midigpt

@@ -1,0 +1,229 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "core/errors.h"
+#include "generation/session_state.h"
+#include "generation/step_fixes.h"
+#include "generation/step_planner.h"
+#include "masking/grammar.h"
+#include "masking/limits.h"
+#include "tokenizer/tokenizer.h"
+
+using namespace midigpt;
+
+static std::string read_config(const std::string& name) {
+  std::ifstream in(std::string(MIDIGPT_PARITY_DIR) + "/configs/" + name + ".json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+static SelectionMask one_track(int bars, std::vector<int> selected, bool ar) {
+  SelectionMask m;
+  m.selected.assign(1, std::vector<bool>(bars, false));
+  for (int b : selected) m.selected[0][b] = true;
+  m.autoregressive = {ar};
+  m.ignore = {false};
+  return m;
+}
+
+// (start, end, targets) of each step, for compact comparisons.
+static std::vector<std::tuple<int, int, std::vector<int>>> summary(const std::vector<GenerationStep>& steps) {
+  std::vector<std::tuple<int, int, std::vector<int>>> out;
+  for (const auto& s : steps) {
+    std::vector<int> bars;
+    for (const auto& [t, b] : s.bars_to_generate) bars.push_back(b);
+    out.emplace_back(s.start_bar, s.end_bar, bars);
+  }
+  return out;
+}
+
+using Plan = std::vector<std::tuple<int, int, std::vector<int>>>;
+
+TEST_CASE("planner: the examples of generation.md §2.3") {
+  CHECK(summary(plan_steps(one_track(8, {0, 1, 2, 3, 4, 5, 6, 7}, true), 4, 1, 1)) ==
+        Plan{{0, 4, {0, 1, 2, 3}}, {1, 5, {4}}, {2, 6, {5}}, {3, 7, {6}}, {4, 8, {7}}});
+  CHECK(summary(plan_steps(one_track(8, {4, 5, 6, 7}, true), 4, 1, 1)) == Plan{{1, 5, {4}}, {2, 6, {5}}, {3, 7, {6}}, {4, 8, {7}}});
+  CHECK(summary(plan_steps(one_track(8, {4, 5, 6, 7}, true), 4, 2, 1)) == Plan{{2, 6, {4, 5}}, {4, 8, {6, 7}}});
+  CHECK(summary(plan_steps(one_track(4, {0, 1, 2, 3}, true), 2, 1, 1)) == Plan{{0, 2, {0, 1}}, {1, 3, {2}}, {2, 4, {3}}});
+  CHECK(summary(plan_steps(one_track(8, {4, 5, 6, 7}, false), 4, 1, 1)) == Plan{{3, 7, {4}}, {4, 8, {5}}, {4, 8, {6}}, {4, 8, {7}}});
+  CHECK(plan_steps(SelectionMask{}, 4, 1, 1).empty());
+  CHECK_THROWS_AS(plan_steps(one_track(8, {1}, false), 0, 1, 1), RangeError);
+}
+
+TEST_CASE("split_autoregressive_steps gives every AR track its own step") {
+  SelectionMask m;
+  m.selected.assign(2, std::vector<bool>(4, true));
+  m.autoregressive = {true, true};
+  m.ignore = {false, false};
+  auto steps = plan_steps(m, 4, 4, 2);
+  REQUIRE(steps.size() == 1);
+  REQUIRE(steps[0].bars_to_generate.size() == 8);
+  auto split = split_autoregressive_steps(steps);
+  REQUIRE(split.size() == 2);
+  CHECK(split[0].bars_to_generate.begin()->first == 0);
+  CHECK(split[0].bars_to_generate.size() == 4);
+  CHECK(split[1].bars_to_generate.begin()->first == 1);
+  CHECK_FALSE(split[0].context[1][0]);  // track 1's bars are not shown while track 0 is written
+}
+
+TEST_CASE("rekey_bar_attributes moves bar keys into the window") {
+  Score s;
+  s.tracks.emplace_back();
+  s.tracks[0].attributes = {{"bar_BarLevelOnsetDensity_3", 7}, {"bar_BarLevelOnsetDensity_1", 2}, {"min_polyphony", 1},
+                            {"bar_PitchClassSet_12", 4}};
+  rekey_bar_attributes(s, 2);
+  CHECK(s.tracks[0].attributes ==
+        std::map<std::string, int>{{"bar_BarLevelOnsetDensity_1", 7}, {"bar_PitchClassSet_10", 4}, {"min_polyphony", 1}});
+}
+
+TEST_CASE("write_generated_bars replaces only the generated bars, at the caller's resolution") {
+  Score s;
+  s.resolution = 480;
+  s.tracks.emplace_back();
+  s.tracks[0].bars.resize(3);
+  s.tracks[0].bars[0].notes = {{60, 90, 17, 301, 0}};  // off the 12-tick grid: must stay as it is
+  s.tracks[0].bars[2].notes = {{62, 90, 0, 480, 0}};
+  Bar generated;
+  generated.notes = {{64, 80, 6, 12, 0}};
+  write_generated_bars(s, {{0, 1, generated}}, 12, false);
+  CHECK(s.tracks[0].bars[0].notes == std::vector<Note>{{60, 90, 17, 301, 0}});
+  CHECK(s.tracks[0].bars[1].notes == std::vector<Note>{{64, 80, 240, 480, 0}});
+  CHECK(s.tracks[0].bars[2].notes.size() == 1);
+  CHECK_THROWS_AS(write_generated_bars(s, {{0, 3, generated}}, 12, false), RangeError);
+}
+
+// A yellow score at resolution 12: one track, 4 bars, notes at 0 and 24 (generation.md §3.3).
+static Score two_notes_per_bar(int tracks = 1) {
+  Score s;
+  s.resolution = 12;
+  for (int t = 0; t < tracks; ++t) {
+    Track track;
+    track.type = t == 1 ? TrackType::Drum : TrackType::Melodic;
+    for (int b = 0; b < 4; ++b) {
+      Bar bar;
+      bar.notes = {{60 + b, 80, 0, 12, 0}, {60 + b, 80, 24, 12, 0}};
+      track.bars.push_back(bar);
+    }
+    s.tracks.push_back(track);
+  }
+  return s;
+}
+
+static GenerationStep step_for(const Score& s, std::set<std::pair<int, int>> targets, bool ar) {
+  GenerationStep step;
+  step.start_bar = 0;
+  step.end_bar = 4;
+  step.is_autoregressive = ar;
+  step.bars_to_generate = targets;
+  step.context.assign(s.tracks.size(), std::vector<bool>(4, true));
+  for (const auto& [t, b] : targets) step.context[t][b] = false;
+  return step;
+}
+
+static std::vector<TokenType> legal_types(const SessionState& state, const Vocabulary& vocab) {
+  std::vector<uint8_t> allowed(vocab.size());
+  state.mask(allowed.data());
+  std::vector<TokenType> types;
+  for (int id = 0; id < vocab.size(); ++id)
+    if (allowed[id] && (types.empty() || types.back() != vocab.decode(id).type)) types.push_back(vocab.decode(id).type);
+  std::sort(types.begin(), types.end());
+  types.erase(std::unique(types.begin(), types.end()), types.end());
+  return types;
+}
+
+TEST_CASE("AR prompt ends inside the last context bar (generation.md §3.3 example)") {
+  Tokenizer tok(EncoderConfig::from_json(read_config("yellow_encoder")));
+  const Score s = two_notes_per_bar();
+  StepConstraints c;
+  c.max_tracks = 1;
+  SessionState state(s, step_for(s, {{0, 2}, {0, 3}}, true), tok.vocab(), tok.encoder(), tok.decoder(), {}, c);
+  const std::vector<int> expected = {0,   152, 2,   43,  5, 20, 590, 214, 293, 402, 214, 293,
+                                     6,   5,   20,  590, 215, 293, 402, 215, 293};
+  CHECK(state.prompt() == expected);
+  auto types = legal_types(state, tok.vocab());
+  std::vector<TokenType> want = {TokenType::NoteOnset, TokenType::TimeAbsolutePos, TokenType::BarEnd, TokenType::VelocityLevel};
+  std::sort(want.begin(), want.end());
+  CHECK(types == want);
+}
+
+TEST_CASE("infill: fill blocks follow each target's drum flag, and complete after the last FillInEnd") {
+  Tokenizer tok(EncoderConfig::from_json(read_config("yellow_encoder")));
+  const Score s = two_notes_per_bar(2);
+  StepConstraints c;
+  c.max_tracks = 2;
+  SessionState state(s, step_for(s, {{0, 2}, {1, 1}}, false), tok.vocab(), tok.encoder(), tok.decoder(), {}, c);
+  const auto& v = tok.vocab();
+  CHECK(state.prompt().back() == v.encode(TokenType::FillInStart, 0));
+  for (int token : {v.encode(TokenType::NoteOnset, 70), v.encode(TokenType::NoteDuration, 3), v.encode(TokenType::FillInEnd, 0)})
+    state.advance(token);
+  CHECK_FALSE(state.complete());
+  for (int token : {v.encode(TokenType::FillInStart, 0), v.encode(TokenType::TimeAbsolutePos, 12), v.encode(TokenType::NoteOnset, 36)})
+    state.advance(token);
+  auto types = legal_types(state, v);  // drum rules in block 2: no NoteDuration
+  std::vector<TokenType> want = {TokenType::NoteOnset, TokenType::TimeAbsolutePos, TokenType::VelocityLevel, TokenType::FillInEnd};
+  std::sort(want.begin(), want.end());
+  CHECK(types == want);
+  state.advance(v.encode(TokenType::FillInEnd, 0));
+  CHECK(state.complete());
+  const auto bars = state.generated_bars();
+  REQUIRE(bars.size() == 2);
+  CHECK(bars[0].track == 0);
+  CHECK(bars[0].bar == 2);
+  // Without a VelocityLevel in the block, the track's last level (80) carries on.
+  CHECK(bars[0].content.notes == std::vector<Note>{{70, 80, 0, 4, 0}});
+  CHECK(bars[1].content.notes == std::vector<Note>{{36, 80, 12, 1, 0}});
+}
+
+TEST_CASE("omitted tracks are not in the prompt and come back unchanged") {
+  Tokenizer tok(EncoderConfig::from_json(read_config("yellow_encoder")));
+  const Score s = two_notes_per_bar(2);
+  SessionOptions options;
+  options.omitted_tracks = {false, true};
+  StepConstraints c;
+  c.max_tracks = 1;
+  SessionState state(s, step_for(s, {{0, 1}}, false), tok.vocab(), tok.encoder(), tok.decoder(), options, c);
+  const auto& prompt = state.prompt();
+  CHECK(std::count(prompt.begin(), prompt.end(), tok.vocab().encode(TokenType::Track, 0)) == 1);
+  CHECK(std::count(prompt.begin(), prompt.end(), tok.vocab().encode(TokenType::Track, 1)) == 0);
+  const auto& v = tok.vocab();
+  for (int token : {v.encode(TokenType::NoteOnset, 70), v.encode(TokenType::NoteDuration, 3), v.encode(TokenType::FillInEnd, 0)})
+    state.advance(token);
+  Score result = state.result();
+  REQUIRE(result.tracks.size() == 2);
+  CHECK(result.tracks[1].bars == s.tracks[1].bars);
+  SessionOptions bad;
+  bad.omitted_tracks = {true, false};
+  CHECK_THROWS_AS(SessionState(s, step_for(s, {{0, 1}}, false), v, tok.encoder(), tok.decoder(), bad, c), RangeError);
+}
+
+TEST_CASE("a dead end relaxes the limits first and is reported") {
+  Tokenizer tok(EncoderConfig::from_json(read_config("yellow_encoder")));
+  const auto& v = tok.vocab();
+  ConstraintGraph graph(v.size());
+  graph.add(std::make_unique<GrammarConstraint>(v));
+  graph.add(std::make_unique<PolyphonyConstraint>(v, 1));
+  // A melodic bar: one note at onset 0, then a velocity: only a pitch may follow,
+  // which the polyphony limit forbids (generation.md §4.3).
+  for (int token : {v.encode(TokenType::Track, 0), v.encode(TokenType::Instrument, 0), v.encode(TokenType::Bar, 0),
+                    v.encode(TokenType::TimeSig, 13), v.encode(TokenType::NoteOnset, 60), v.encode(TokenType::NoteDuration, 3),
+                    v.encode(TokenType::VelocityLevel, 20)})
+    graph.step(token);
+  std::vector<uint8_t> allowed(v.size());
+  CHECK(graph.mask(allowed.data()) == MaskStatus::Relaxed);
+  CHECK(allowed[v.encode(TokenType::NoteOnset, 62)] == 1);
+  graph.step(v.encode(TokenType::NoteOnset, 62));
+  graph.step(v.encode(TokenType::NoteDuration, 3));
+  graph.step(v.encode(TokenType::BarEnd, 0));
+  graph.step(v.encode(TokenType::TrackEnd, 0));
+  ConstraintGraph capped(v.size());
+  auto grammar = std::make_unique<GrammarConstraint>(v);
+  grammar->set_max_tracks(1);
+  capped.add(std::move(grammar));
+  for (int token : {v.encode(TokenType::Track, 0), v.encode(TokenType::TrackEnd, 0)}) capped.step(token);
+  CHECK(capped.mask(allowed.data()) == MaskStatus::NoLegalToken);
+  CHECK(std::count(allowed.begin(), allowed.end(), 1) == 0);
+}
