@@ -9,13 +9,14 @@ export type CoreErrorCode =
   | 'OUT_OF_RANGE'
   | 'OUT_OF_MEMORY'
   | 'INTERNAL'
-  | 'FILE_TOO_LARGE';
+  | 'FILE_TOO_LARGE'
+  | 'INVALID_REQUEST';
 
 export interface CoreError extends Error {
   code: CoreErrorCode;
 }
 
-const codes = new Set<string>(['MIDI_FORMAT', 'INVALID_SCORE', 'INVALID_CONFIG', 'ENCODE', 'OUT_OF_RANGE', 'OUT_OF_MEMORY', 'INTERNAL', 'FILE_TOO_LARGE']);
+const codes = new Set<string>(['MIDI_FORMAT', 'INVALID_SCORE', 'INVALID_CONFIG', 'ENCODE', 'OUT_OF_RANGE', 'OUT_OF_MEMORY', 'INTERNAL', 'FILE_TOO_LARGE', 'INVALID_REQUEST']);
 
 export function isCoreError(error: unknown): error is CoreError {
   return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && codes.has((error as CoreError).code);

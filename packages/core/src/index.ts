@@ -6,3 +6,21 @@ export type { BarJSON, MidiEvents, NoteTuple, ScoreInput, ScoreJSON, TrackJSON, 
 export { Tokenizer, BUILTIN_ENCODERS } from './tokenizer.js';
 export type { AttributeInfo, EncodeOptions, EncodeResult, TokenDomainInfo } from './tokenizer.js';
 export type { EncoderSummary } from './native.js';
+export { planSteps } from './generation/planner.js';
+export type { GenerationStep, PlanOptions, SelectionMask } from './generation/planner.js';
+export { SessionState } from './generation/session.js';
+export type { GeneratedBar, MaskStatus, SessionStateOptions, StepConstraintOptions } from './generation/session.js';
+export { validateRequest } from './generation/validate.js';
+export { MASK_MODES, RequestValidationError, barEntries, defaultInferenceConfig, defaultMaskMode, defaultModelDim } from './generation/request.js';
+export type {
+  BarMap,
+  GenerationRequest,
+  GenerationRequestInput,
+  InferenceConfig,
+  InferenceConfigInput,
+  MaskMode,
+  PieceControls,
+  TrackControls,
+  TrackPrompt,
+  TrackPromptInput,
+} from './generation/request.js';
