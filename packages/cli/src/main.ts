@@ -2,7 +2,8 @@
 // them into commander and turns errors into messages and exit codes.
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { isCoreError } from '@midigpt/core';
+import { isCoreError, RequestValidationError } from '@midigpt/core';
+import { registerPlan } from './commands/plan.js';
 import { registerScore } from './commands/score.js';
 import { registerTokenize } from './commands/tokenize.js';
 import { registerVocab } from './commands/vocab.js';
@@ -23,11 +24,14 @@ export function buildProgram(): Command {
   registerScore(program);
   registerTokenize(program);
   registerVocab(program);
+  registerPlan(program);
   return program;
 }
 
 function explain(error: unknown): { message: string; code: number } {
   if (error instanceof UsageError) return { message: error.message, code: EXIT.usage };
+  if (error instanceof RequestValidationError)
+    return { message: `invalid request:\n${error.problems.map((p) => `  - ${p}`).join('\n')}`, code: EXIT.failure };
   if (isCoreError(error)) return { message: error.message, code: EXIT.failure };
   const err = error as NodeJS.ErrnoException;
   if (err?.code === 'ENOENT') return { message: `no such file: ${err.path}`, code: EXIT.failure };

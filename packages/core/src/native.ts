@@ -51,6 +51,7 @@ export interface NativeTokenizer {
     labels: string[];
   }>;
   prepare(score: NativeScore, computeAttributes: boolean): NativeScore;
+  annotate(score: NativeScore, skipTracks: boolean[]): NativeScore;
   encode(score: NativeScore, options: object): { tokens: Int32Array; hiddenSpans: Array<[number, number]> };
   decode(tokens: Int32Array, resample: boolean): NativeScore;
 }
@@ -89,6 +90,14 @@ export interface NativeAddon {
     barsPerStep: number,
     tracksPerStep: number,
   ): NativeStep[];
+  splitAutoregressiveSteps(steps: NativeStep[]): NativeStep[];
+  rekeyBarAttributes(score: NativeScore, start: number): NativeScore;
+  writeGeneratedBars(
+    score: NativeScore,
+    bars: Array<{ track: number; bar: number; content: import('./types.js').BarJSON }>,
+    modelResolution: number,
+    useDelta: boolean,
+  ): NativeScore;
   SessionState: new (tokenizer: NativeTokenizer, score: NativeScore, step: NativeStep, options?: object, constraints?: object) => NativeSessionState;
   defaultResolution: number;
 }

@@ -140,6 +140,14 @@ export class Tokenizer {
     return Score.fromHandle(this.#native.prepare(Score.handleOf(score), options.computeAttributes ?? true));
   }
 
+  /**
+   * Attribute values at the score's own resolution (as generation sessions compute them, before the
+   * score is moved to the model grid); tracks flagged in `skipTracks` keep the attributes they have.
+   */
+  annotate(score: Score, skipTracks: boolean[] = []): Score {
+    return Score.fromHandle(this.#native.annotate(Score.handleOf(score), skipTracks));
+  }
+
   encode(score: Score, options: EncodeOptions = {}): EncodeResult {
     return this.#native.encode(Score.handleOf(score), options);
   }
