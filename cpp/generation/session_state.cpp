@@ -162,8 +162,8 @@ void SessionState::build_constraints(const StepConstraints& c) {
   grammar->set_max_tracks(c.max_tracks);
   grammar->set_require_notes(true);
   graph_.add(std::move(grammar));
-  if (c.polyphony_limit > 0) graph_.add(std::make_unique<PolyphonyConstraint>(vocab_, c.polyphony_limit));
-  if (c.density_limit > 0) graph_.add(std::make_unique<DensityConstraint>(vocab_, c.density_limit));
+  if (c.polyphony_limit > 0) graph_.add(polyphony_limit(vocab_, c.polyphony_limit));
+  if (c.density_limit > 0) graph_.add(density_limit(vocab_, c.density_limit));
   for (const auto& [type, value] : c.values) graph_.add(std::make_unique<AttributeValueConstraint>(vocab_, type, value));
   for (const auto& [type, track, bar, value] : c.bar_values)
     graph_.add(std::make_unique<BarAttributeValueConstraint>(vocab_, type, track, bar, value));

@@ -3,25 +3,6 @@
 #include <algorithm>
 
 namespace midigpt {
-namespace {
-
-bool is_track_attribute(TokenType t) {
-  switch (t) {
-    case TokenType::NoteDensity:
-    case TokenType::MinPolyphony:
-    case TokenType::MaxPolyphony:
-    case TokenType::MinNoteDuration:
-    case TokenType::MaxNoteDuration:
-    case TokenType::OnsetPolyphony:
-    case TokenType::PitchRange:
-      return true;
-    default:
-      return false;
-  }
-}
-
-}  // namespace
-
 GrammarConstraint::GrammarConstraint(const Vocabulary& vocab) : vocab_(vocab), resolution_(vocab.config().resolution) {
   for (size_t t = 0; t < ranges_.size(); ++t) ranges_[t] = vocab.range(static_cast<TokenType>(t));
 }
@@ -73,31 +54,31 @@ void GrammarConstraint::step(int token) {
   }
 }
 
-void GrammarConstraint::allow(uint8_t* disallowed, TokenType type) const {
-  const auto [from, to] = ranges_[static_cast<size_t>(type)];
-  if (from >= 0) std::fill(disallowed + from, disallowed + to, 0);
+void GrammarConstraint::allow(uint8_t* disallowed, std::initializer_list<TokenType> types) const {
+  for (TokenType type : types) {
+    const auto [from, to] = ranges_[static_cast<size_t>(type)];
+    if (from >= 0) std::fill(disallowed + from, disallowed + to, 0);
+  }
 }
 
 void GrammarConstraint::allow_note(uint8_t* d) const {
-  for (TokenType t : {TokenType::VelocityLevel, TokenType::NoteOnset, TokenType::NotePitch, TokenType::DeltaDirection, TokenType::Delta})
-    allow(d, t);
+  allow(d, {TokenType::VelocityLevel, TokenType::NoteOnset, TokenType::NotePitch, TokenType::DeltaDirection, TokenType::Delta});
 }
 
 // BARS? of the spec.
 void GrammarConstraint::allow_bars_or_end(uint8_t* d) const {
   if (exact_bars_ < 0) {
-    allow(d, TokenType::Bar);
-    allow(d, TokenType::TrackEnd);
+    allow(d, {TokenType::Bar, TokenType::TrackEnd});
   } else if (bar_count_ < exact_bars_) {
-    allow(d, TokenType::Bar);
+    allow(d, {TokenType::Bar});
   } else {
-    allow(d, TokenType::TrackEnd);
+    allow(d, {TokenType::TrackEnd});
   }
 }
 
 // END(c) of the spec: BarEnd outside fill-in blocks, FillInEnd inside.
 void GrammarConstraint::allow_end(uint8_t* d, bool condition) const {
-  if (condition) allow(d, in_infill_ ? TokenType::FillInEnd : TokenType::BarEnd);
+  if (condition) allow(d, {in_infill_ ? TokenType::FillInEnd : TokenType::BarEnd});
 }
 
 void GrammarConstraint::allow_everything(uint8_t* d) const { std::fill(d, d + vocab_.size(), 0); }
@@ -105,24 +86,20 @@ void GrammarConstraint::allow_everything(uint8_t* d) const { std::fill(d, d + vo
 void GrammarConstraint::apply(uint8_t* d) const {
   std::fill(d, d + vocab_.size(), 1);
   const auto bar_body = [&](bool time_signature_allowed) {
-    if (time_signature_allowed) allow(d, TokenType::TimeSig);
-    allow(d, TokenType::Tension);
-    allow(d, TokenType::PitchClassSet);
-    allow(d, TokenType::MaskBar);
-    allow(d, TokenType::TimeAbsolutePos);
+    if (time_signature_allowed) allow(d, {TokenType::TimeSig});
+    allow(d, {TokenType::Tension, TokenType::PitchClassSet, TokenType::MaskBar, TokenType::TimeAbsolutePos});
     allow_note(d);
-    if (has_notes_ok()) allow(d, TokenType::BarEnd);
+    if (has_notes_ok()) allow(d, {TokenType::BarEnd});
   };
   switch (state_) {
     case TokenType::PieceStart:
-      allow(d, TokenType::NumBars);
-      allow(d, TokenType::Track);
+      allow(d, {TokenType::NumBars, TokenType::Track});
       break;
     case TokenType::NumBars:
-      allow(d, TokenType::Track);
+      allow(d, {TokenType::Track});
       break;
     case TokenType::Track:
-      allow(d, TokenType::Instrument);
+      allow(d, {TokenType::Instrument});
       allow_bars_or_end(d);
       break;
     case TokenType::Instrument:
@@ -133,17 +110,17 @@ void GrammarConstraint::apply(uint8_t* d) const {
     case TokenType::MaxNoteDuration:
     case TokenType::OnsetPolyphony:
     case TokenType::PitchRange:
-      for (size_t t = 0; t < ranges_.size(); ++t)
-        if (is_track_attribute(static_cast<TokenType>(t))) allow(d, static_cast<TokenType>(t));
+      allow(d, {TokenType::NoteDensity, TokenType::MinPolyphony, TokenType::MaxPolyphony, TokenType::MinNoteDuration,
+                TokenType::MaxNoteDuration, TokenType::OnsetPolyphony, TokenType::PitchRange});
       allow_bars_or_end(d);
       break;
     case TokenType::Bar:
       bar_body(true);
-      allow(d, TokenType::FillInPlaceholder);
+      allow(d, {TokenType::FillInPlaceholder});
       break;
     case TokenType::TimeSig:
       bar_body(false);
-      allow(d, TokenType::FillInPlaceholder);
+      allow(d, {TokenType::FillInPlaceholder});
       break;
     case TokenType::Tension:
     case TokenType::PitchClassSet:
@@ -151,19 +128,16 @@ void GrammarConstraint::apply(uint8_t* d) const {
       break;
     case TokenType::MaskBar:
     case TokenType::FillInPlaceholder:
-      allow(d, TokenType::BarEnd);
+      allow(d, {TokenType::BarEnd});
       break;
     case TokenType::BarEnd:
-      allow(d, TokenType::FillInStart);
+      allow(d, {TokenType::FillInStart});
       if (exact_bars_ < 0) {
-        allow(d, TokenType::TrackEnd);
-        allow(d, TokenType::PieceEnd);
-        allow(d, TokenType::Bar);
+        allow(d, {TokenType::TrackEnd, TokenType::PieceEnd, TokenType::Bar});
       } else if (bar_count_ < exact_bars_) {
-        allow(d, TokenType::Bar);
+        allow(d, {TokenType::Bar});
       } else {
-        allow(d, TokenType::TrackEnd);
-        allow(d, TokenType::PieceEnd);
+        allow(d, {TokenType::TrackEnd, TokenType::PieceEnd});
       }
       break;
     case TokenType::TimeAbsolutePos:
@@ -171,47 +145,40 @@ void GrammarConstraint::apply(uint8_t* d) const {
       allow_end(d, has_notes_ok());
       break;
     case TokenType::VelocityLevel:
-      allow(d, TokenType::NoteOnset);
-      allow(d, TokenType::NotePitch);
-      allow(d, TokenType::Delta);
+      allow(d, {TokenType::NoteOnset, TokenType::NotePitch, TokenType::Delta});
       break;
     case TokenType::DeltaDirection:
-      allow(d, TokenType::Delta);
+      allow(d, {TokenType::Delta});
       break;
     case TokenType::Delta:
-      allow(d, TokenType::Delta);
-      allow(d, TokenType::DeltaDirection);
-      allow(d, TokenType::NoteOnset);
-      allow(d, TokenType::NotePitch);
-      if (in_infill_ && has_notes_ok()) allow(d, TokenType::FillInEnd);
+      allow(d, {TokenType::Delta, TokenType::DeltaDirection, TokenType::NoteOnset, TokenType::NotePitch});
+      if (in_infill_ && has_notes_ok()) allow(d, {TokenType::FillInEnd});
       break;
     case TokenType::NoteOnset:
     case TokenType::NotePitch:
       if (drum_) {
         allow_note(d);
-        allow(d, TokenType::TimeAbsolutePos);
+        allow(d, {TokenType::TimeAbsolutePos});
         allow_end(d, true);
       } else {
-        allow(d, TokenType::NoteDuration);
+        allow(d, {TokenType::NoteDuration});
       }
       break;
     case TokenType::NoteDuration:
       allow_note(d);
-      allow(d, TokenType::TimeAbsolutePos);
+      allow(d, {TokenType::TimeAbsolutePos});
       allow_end(d, true);
       break;
     case TokenType::TrackEnd:
-      allow(d, TokenType::PieceEnd);
-      if (max_tracks_ < 0 || track_count_ < max_tracks_) allow(d, TokenType::Track);
+      allow(d, {TokenType::PieceEnd});
+      if (max_tracks_ < 0 || track_count_ < max_tracks_) allow(d, {TokenType::Track});
       break;
     case TokenType::FillInStart:
-      allow(d, TokenType::TimeAbsolutePos);
+      allow(d, {TokenType::TimeAbsolutePos});
       allow_note(d);
       break;
     case TokenType::FillInEnd:
-      allow(d, TokenType::BarEnd);
-      allow(d, TokenType::FillInStart);
-      allow(d, TokenType::PieceEnd);
+      allow(d, {TokenType::BarEnd, TokenType::FillInStart, TokenType::PieceEnd});
       break;
     default:
       allow_everything(d);

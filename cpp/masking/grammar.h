@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <initializer_list>
 #include <utility>
 
 #include "masking/constraint.h"
@@ -25,7 +26,7 @@ class GrammarConstraint : public Constraint {
   void set_fillin_drum(bool drum) override { drum_ = drum; }
 
  private:
-  void allow(uint8_t* disallowed, TokenType type) const;
+  void allow(uint8_t* disallowed, std::initializer_list<TokenType> types) const;
   void allow_note(uint8_t* disallowed) const;
   void allow_bars_or_end(uint8_t* disallowed) const;
   void allow_end(uint8_t* disallowed, bool condition) const;

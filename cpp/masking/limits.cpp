@@ -14,29 +14,29 @@ bool is_pitch(TokenType t) { return t == TokenType::NoteOnset || t == TokenType:
 
 }  // namespace
 
-void PolyphonyConstraint::step(int token) {
+void NoteCountConstraint::step(int token) {
   const TokenType t = vocab_.decode(token).type;
-  if (t == TokenType::Bar || t == TokenType::BarEnd || t == TokenType::TimeAbsolutePos) count_ = 0;
+  if (std::find(resets_.begin(), resets_.end(), t) != resets_.end()) count_ = 0;
   if (is_pitch(t)) ++count_;
 }
 
-void PolyphonyConstraint::apply(uint8_t* d) const {
+void NoteCountConstraint::apply(uint8_t* d) const {
   if (count_ < limit_) return;
-  forbid(vocab_, d, TokenType::NoteOnset);
-  forbid(vocab_, d, TokenType::NotePitch);
+  for (TokenType t : forbids_) forbid(vocab_, d, t);
 }
 
-void DensityConstraint::step(int token) {
-  const TokenType t = vocab_.decode(token).type;
-  if (t == TokenType::Bar || t == TokenType::BarEnd) count_ = 0;
-  if (is_pitch(t)) ++count_;
+std::unique_ptr<Constraint> polyphony_limit(const Vocabulary& vocab, int limit) {
+  return std::make_unique<NoteCountConstraint>(vocab, limit,
+                                               std::vector{TokenType::Bar, TokenType::BarEnd, TokenType::TimeAbsolutePos},
+                                               std::vector{TokenType::NoteOnset, TokenType::NotePitch});
 }
 
-void DensityConstraint::apply(uint8_t* d) const {
-  if (count_ < limit_) return;
-  for (TokenType t : {TokenType::NoteOnset, TokenType::NotePitch, TokenType::VelocityLevel, TokenType::TimeAbsolutePos,
-                      TokenType::DeltaDirection, TokenType::Delta})
-    forbid(vocab_, d, t);
+// Forbids every way into another note, so the bar (or block) must end.
+std::unique_ptr<Constraint> density_limit(const Vocabulary& vocab, int limit) {
+  return std::make_unique<NoteCountConstraint>(
+      vocab, limit, std::vector{TokenType::Bar, TokenType::BarEnd},
+      std::vector{TokenType::NoteOnset, TokenType::NotePitch, TokenType::VelocityLevel, TokenType::TimeAbsolutePos,
+                  TokenType::DeltaDirection, TokenType::Delta});
 }
 
 void AttributeValueConstraint::apply(uint8_t* d) const {

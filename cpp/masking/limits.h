@@ -2,36 +2,34 @@
 // attribute values.
 #pragma once
 
+#include <memory>
+#include <vector>
+
 #include "masking/constraint.h"
 #include "tokenizer/vocabulary.h"
 
 namespace midigpt {
 
-// At most `limit` notes per onset (chord size), not sounding polyphony.
-class PolyphonyConstraint : public Constraint {
+// Counts notes since the last reset token; at `limit`, forbids the listed types.
+class NoteCountConstraint : public Constraint {
  public:
-  PolyphonyConstraint(const Vocabulary& vocab, int limit) : vocab_(vocab), limit_(limit) {}
+  NoteCountConstraint(const Vocabulary& vocab, int limit, std::vector<TokenType> resets, std::vector<TokenType> forbids)
+      : vocab_(vocab), limit_(limit), resets_(std::move(resets)), forbids_(std::move(forbids)) {}
   void step(int token) override;
   void apply(uint8_t* disallowed) const override;
 
  private:
   const Vocabulary& vocab_;
   int limit_;
+  std::vector<TokenType> resets_;
+  std::vector<TokenType> forbids_;
   int count_ = 0;
 };
 
-// At most `limit` notes per bar (or per run of fill-in blocks without a BarEnd).
-class DensityConstraint : public Constraint {
- public:
-  DensityConstraint(const Vocabulary& vocab, int limit) : vocab_(vocab), limit_(limit) {}
-  void step(int token) override;
-  void apply(uint8_t* disallowed) const override;
-
- private:
-  const Vocabulary& vocab_;
-  int limit_;
-  int count_ = 0;
-};
+// At most `limit` notes per onset (chord size, not sounding polyphony), §4.3.
+std::unique_ptr<Constraint> polyphony_limit(const Vocabulary& vocab, int limit);
+// At most `limit` notes per bar (or per run of fill-in blocks without a BarEnd), §4.4.
+std::unique_ptr<Constraint> density_limit(const Vocabulary& vocab, int limit);
 
 // If the model emits a token of `type`, its value must be `value`.
 class AttributeValueConstraint : public Constraint {

@@ -205,7 +205,7 @@ TEST_CASE("a dead end relaxes the limits first and is reported") {
   const auto& v = tok.vocab();
   ConstraintGraph graph(v.size());
   graph.add(std::make_unique<GrammarConstraint>(v));
-  graph.add(std::make_unique<PolyphonyConstraint>(v, 1));
+  graph.add(polyphony_limit(v, 1));
   // A melodic bar: one note at onset 0, then a velocity: only a pitch may follow,
   // which the polyphony limit forbids (generation.md §4.3).
   for (int token : {v.encode(TokenType::Track, 0), v.encode(TokenType::Instrument, 0), v.encode(TokenType::Bar, 0),

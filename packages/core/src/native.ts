@@ -18,6 +18,19 @@ export interface NativeScore {
   };
 }
 
+/** An attribute control of an encoder (the reference's attribute sizes, levels, track types and labels). */
+export interface AttributeInfo {
+  /** Key in track.attributes (track level), e.g. "min_polyphony". */
+  name: string;
+  /** Token type; bar-level values are stored as `bar_<tokenType>_<bar>`. */
+  tokenType: string;
+  level: 'track' | 'bar';
+  trackType: 'melodic' | 'drum' | 'both';
+  size: number;
+  /** Value labels, when the attribute has them ("1 voice", "2 voices", ...). */
+  labels: string[];
+}
+
 /** The encoder-config facts that request validation and the CLI need. */
 export interface EncoderSummary {
   resolution: number;
@@ -42,14 +55,7 @@ export interface NativeTokenizer {
   numBarsMap(): number[] | null;
   configSummary(): EncoderSummary;
   genreId(name: string): number;
-  attributes(): Array<{
-    name: string;
-    tokenType: string;
-    level: 'track' | 'bar';
-    trackType: 'melodic' | 'drum' | 'both';
-    size: number;
-    labels: string[];
-  }>;
+  attributes(): AttributeInfo[];
   prepare(score: NativeScore, computeAttributes: boolean): NativeScore;
   annotate(score: NativeScore, skipTracks: boolean[]): NativeScore;
   encode(score: NativeScore, options: object): { tokens: Int32Array; hiddenSpans: Array<[number, number]> };

@@ -4,7 +4,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { coreError } from './errors.js';
-import { native, type EncoderSummary, type NativeTokenizer } from './native.js';
+import { native, type AttributeInfo, type EncoderSummary, type NativeTokenizer } from './native.js';
+
+export type { AttributeInfo } from './native.js';
 import { Score } from './score.js';
 
 /** Built-in encoder configs shipped in encoders/, by name. */
@@ -54,18 +56,6 @@ export interface TokenDomainInfo {
   type: string;
   offset: number;
   size: number;
-}
-
-export interface AttributeInfo {
-  /** Key in track.attributes (track level), e.g. "min_polyphony". */
-  name: string;
-  /** Token type; bar-level values are stored as `bar_<tokenType>_<bar>`. */
-  tokenType: string;
-  level: 'track' | 'bar';
-  trackType: 'melodic' | 'drum' | 'both';
-  size: number;
-  /** Value labels, when the attribute has them ("1 voice", "2 voices", ...). */
-  labels: string[];
 }
 
 export class Tokenizer {

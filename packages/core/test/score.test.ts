@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isCoreError, MAX_MIDI_BYTES, parseMidiEvents, Score, type ScoreJSON } from '../src/index.js';
+import { codeOf } from '../../../tests/support/errors.js';
 import { parityMidiFiles, parityMidiPath } from '../../../tests/support/parity.js';
 
 const withoutDeltas = (s: ScoreJSON): ScoreJSON => ({
@@ -11,15 +12,6 @@ const withoutDeltas = (s: ScoreJSON): ScoreJSON => ({
   tracks: s.tracks.map((t) => ({ ...t, bars: t.bars.map((b) => ({ ...b, notes: b.notes.map((n) => [n[0], n[1], n[2], n[3], 0] as typeof n) })) })),
 });
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (isCoreError(e)) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 describe('MIDI round trip', () => {
   it.each(parityMidiFiles())('%s: toMidi then fromMidi gives the same score', (name) => {

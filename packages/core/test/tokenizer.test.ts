@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isCoreError, Score, Tokenizer } from '../src/index.js';
+import { Score, Tokenizer } from '../src/index.js';
+import { codeOf } from '../../../tests/support/errors.js';
 import { parityMidiPath } from '../../../tests/support/parity.js';
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (isCoreError(e)) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 describe('Tokenizer', () => {
   const yellow = Tokenizer.load('yellow');
