@@ -67,6 +67,9 @@ void SessionState::take_window(const Score& score, const GenerationStep& step) {
     if (t < 0 || t >= n || prompt_index[t] < 0)
       throw RangeError("a step target is on track " + std::to_string(t) + ", which is not in the prompt");
     if (b < step.start_bar || b >= step.end_bar) throw RangeError("a step target lies outside the step's window");
+    if (b >= static_cast<int>(score.tracks[t].bars.size()))
+      throw RangeError("a step target is bar " + std::to_string(b) + " of track " + std::to_string(t) + ", which has only " +
+                       std::to_string(score.tracks[t].bars.size()) + " bars");
     step_.bars_to_generate.emplace(prompt_index[t], b - step.start_bar);
   }
   if (step_.is_autoregressive) move_agent_last();

@@ -51,10 +51,8 @@ struct TrackBytes {
 };
 
 inline Bytes header(int format, int ntracks, int division) {
-  Bytes out{'M', 'T', 'h', 'd', 0, 0, 0, 6};
-  out.insert(out.end(), {uint8_t(format >> 8), uint8_t(format), uint8_t(ntracks >> 8), uint8_t(ntracks),
-                         uint8_t(division >> 8), uint8_t(division)});
-  return out;
+  return Bytes{'M', 'T', 'h', 'd', 0, 0, 0, 6, uint8_t(format >> 8), uint8_t(format), uint8_t(ntracks >> 8),
+               uint8_t(ntracks), uint8_t(division >> 8), uint8_t(division)};
 }
 
 inline void append_track(Bytes& out, const Bytes& body) {

@@ -227,3 +227,44 @@ TEST_CASE("a dead end relaxes the limits first and is reported") {
   CHECK(capped.mask(allowed.data()) == MaskStatus::NoLegalToken);
   CHECK(std::count(allowed.begin(), allowed.end(), 1) == 0);
 }
+
+TEST_CASE("remove mode: generated bars map past removed bars") {
+  Tokenizer tok(EncoderConfig::from_json(read_config("yellow_encoder")));
+  const auto& v = tok.vocab();
+  Score s = two_notes_per_bar();
+  GenerationStep step = step_for(s, {{0, 2}}, false);
+  step.context[0][1] = false;  // bar 1 is masked: left out entirely in remove mode
+  SessionOptions options;
+  options.remove_future_bars = true;
+  StepConstraints c;
+  c.max_tracks = 1;
+  SessionState state(s, step, v, tok.encoder(), tok.decoder(), options, c);
+  const auto& prompt = state.prompt();
+  CHECK(std::count(prompt.begin(), prompt.end(), v.encode(TokenType::Bar, 0)) == 3);
+  for (int token : {v.encode(TokenType::NoteOnset, 50), v.encode(TokenType::NoteDuration, 5), v.encode(TokenType::FillInEnd, 0)})
+    state.advance(token);
+  const auto bars = state.generated_bars();
+  REQUIRE(bars.size() == 1);
+  CHECK(bars[0].bar == 2);
+  REQUIRE(bars[0].content.notes.size() == 1);
+  CHECK(bars[0].content.notes[0].pitch == 50);
+}
+
+TEST_CASE("malformed steps are refused") {
+  Tokenizer tok(EncoderConfig::from_json(read_config("yellow_encoder")));
+  const Score s = two_notes_per_bar();
+  auto make = [&](GenerationStep step) {
+    return SessionState(s, step, tok.vocab(), tok.encoder(), tok.decoder(), {}, {});
+  };
+  GenerationStep step = step_for(s, {{0, 2}}, false);
+  step.bars_to_generate = {{3, 2}};
+  CHECK_THROWS_AS(make(step), RangeError);
+  step.bars_to_generate = {{0, 7}};
+  CHECK_THROWS_AS(make(step), RangeError);
+  step.bars_to_generate.clear();
+  CHECK_THROWS_AS(make(step), RangeError);
+  step = step_for(s, {{0, 2}}, false);
+  step.end_bar = 9;
+  step.bars_to_generate = {{0, 6}};
+  CHECK_THROWS_AS(make(step), RangeError);
+}
