@@ -20,7 +20,7 @@ function median(fn, rounds = 9) {
 
 const rows = [
   ['SMF parse only (parseMidiEvents)', (b) => parseMidiEvents(b)],
-  ['Score.fromMidi (480, to JS objects)', (b) => Score.fromMidi(b)],
+  ['Score.fromMidi (480, native score)', (b) => Score.fromMidi(b)],
   ['Score.fromMidi + toJSON', (b) => Score.fromMidi(b).toJSON()],
 ];
 console.log(`${files.length} files`);
