@@ -3,11 +3,12 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { isCoreError, RequestValidationError } from '@midigpt/core';
+import { registerConvert } from './commands/convert.js';
 import { registerPlan } from './commands/plan.js';
 import { registerScore } from './commands/score.js';
 import { registerTokenize } from './commands/tokenize.js';
 import { registerVocab } from './commands/vocab.js';
-import { UsageError } from './errors.js';
+import { InvalidJsonError, UsageError } from './errors.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerTokenize(program);
   registerVocab(program);
   registerPlan(program);
+  registerConvert(program);
   return program;
 }
 
@@ -32,12 +34,12 @@ function explain(error: unknown): { message: string; code: number } {
   if (error instanceof UsageError) return { message: error.message, code: EXIT.usage };
   if (error instanceof RequestValidationError)
     return { message: `invalid request:\n${error.problems.map((p) => `  - ${p}`).join('\n')}`, code: EXIT.failure };
-  if (isCoreError(error)) return { message: error.message, code: EXIT.failure };
+  if (isCoreError(error) || (error as { code?: unknown })?.code === 'INVALID_CHECKPOINT') return { message: (error as Error).message, code: EXIT.failure };
   const err = error as NodeJS.ErrnoException;
   if (err?.code === 'ENOENT') return { message: `no such file: ${err.path}`, code: EXIT.failure };
   if (err?.code === 'EISDIR') return { message: `${err.path} is a folder, not a file`, code: EXIT.failure };
   if (err?.code === 'EACCES') return { message: `permission denied: ${err.path}`, code: EXIT.failure };
-  if (error instanceof SyntaxError) return { message: `invalid JSON: ${error.message}`, code: EXIT.failure };
+  if (error instanceof InvalidJsonError) return { message: error.message, code: EXIT.failure };
   return { message: error instanceof Error ? error.message : String(error), code: EXIT.failure };
 }
 

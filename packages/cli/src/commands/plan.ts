@@ -4,17 +4,13 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openStep, planRequest, prepareStep, validateRequest, type GenerationStep, type Tokenizer } from '@midigpt/core';
+import { parseJsonFile } from '../errors.js';
 import { formatTable } from '../format.js';
 import { loadScore } from './score.js';
 import { loadTokenizer } from './tokenize.js';
 
 function readRequest(path: string): unknown {
-  const text = readFileSync(path, 'utf8');
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new SyntaxError(`${path}: ${(error as Error).message}`);
-  }
+  return parseJsonFile(path, readFileSync(path, 'utf8'));
 }
 
 function cells(step: GenerationStep): string {

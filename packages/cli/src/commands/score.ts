@@ -2,14 +2,15 @@
 // as JSON or as a readable summary.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { DEFAULT_RESOLUTION, Score } from '@midigpt/core';
+import { DEFAULT_RESOLUTION, Score, type ScoreInput } from '@midigpt/core';
+import { parseJsonFile } from '../errors.js';
 import { formatSummary } from '../format.js';
 import { parseResolution } from '../options.js';
 
 /** Reads a .mid file at `resolution` (default 480), or a score .json, resampled only when asked. */
 export function loadScore(file: string, resolution?: number): Score {
   if (file.toLowerCase().endsWith('.json')) {
-    const score = Score.fromJSON(readFileSync(file, 'utf8'));
+    const score = Score.fromJSON(parseJsonFile(file, readFileSync(file, 'utf8')) as ScoreInput);
     return resolution === undefined || score.resolution === resolution ? score : score.resample(resolution);
   }
   return Score.fromMidi(file, { resolution: resolution ?? DEFAULT_RESOLUTION });

@@ -1,0 +1,72 @@
+// The converted tiny GPT-2 against the reference's logits
+// (tiny_model_logits.json): the full-sequence path and the prefill +
+// KV-cache path, max abs difference <= 1e-3 and the same argmax.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { convertToOnnx, Gpt2Runtime, readSafetensorsCheckpoint } from '@midigpt/inference';
+import { parityDir, parityFile, printParityReport } from '../support/parity.js';
+
+interface LogitsCase {
+  tokens: number[];
+  positions: Record<string, number[]>;
+  argmax: Record<string, number>;
+}
+
+const reference = parityFile<{ logits: Record<string, LogitsCase> }>('tiny_model_logits.json').logits;
+const modelPath = path.join(parityDir, 'model', 'tiny_gpt2_yellow.safetensors');
+let runtime: Gpt2Runtime;
+const worst = { full: 0, cached: 0 };
+let matched = 0;
+
+function argmax(row: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < row.length; i++) if (row[i]! > row[best]!) best = i;
+  return best;
+}
+
+function maxDiff(row: Float32Array, expected: number[]): number {
+  return expected.reduce((m, v, i) => Math.max(m, Math.abs(v - row[i]!)), 0);
+}
+
+beforeAll(async () => {
+  runtime = await Gpt2Runtime.create(convertToOnnx(readSafetensorsCheckpoint(modelPath)), { threads: 1 });
+});
+
+afterAll(async () => {
+  await runtime.release();
+  printParityReport(`Tiny GPT-2 logits (worst abs diff: full ${worst.full.toExponential(2)}, KV cache ${worst.cached.toExponential(2)})`, [
+    ['sequences matched', matched, Object.keys(reference).length],
+  ]);
+});
+
+describe('tiny GPT-2 logits', () => {
+  it('converts with the configs as metadata', () => {
+    expect(runtime.config).toEqual({ vocab_size: 647, n_positions: 2048, n_embd: 64, n_layer: 2, n_head: 4 });
+    expect(JSON.parse(runtime.encoderConfig).num_bars_map).toEqual([4, 8]);
+    expect(readFileSync(modelPath).byteLength).toBeGreaterThan(0);
+  });
+
+  it.each(Object.entries(reference))('%s', async (_name, c) => {
+    const V = runtime.config.vocab_size;
+    const full = await runtime.forward(c.tokens);
+    for (const [position, expected] of Object.entries(c.positions)) {
+      const row = full.logits.subarray(Number(position) * V, (Number(position) + 1) * V);
+      const diff = maxDiff(row, expected);
+      worst.full = Math.max(worst.full, diff);
+      expect(diff).toBeLessThanOrEqual(1e-3);
+      expect(argmax(row)).toBe(c.argmax[position]);
+    }
+    // Prefill all but the last token, then decode the last one from the cache.
+    const last = c.tokens.length - 1;
+    if (last > 0) {
+      const prefill = await runtime.forward(c.tokens.slice(0, last));
+      const step = await runtime.forward([c.tokens[last]!], prefill.present);
+      const diff = maxDiff(step.logits, c.positions[String(last)]!);
+      worst.cached = Math.max(worst.cached, diff);
+      expect(diff).toBeLessThanOrEqual(1e-3);
+      expect(argmax(step.logits)).toBe(c.argmax[String(last)]);
+    }
+    matched++;
+  });
+});
