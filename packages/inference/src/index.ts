@@ -5,3 +5,8 @@ export type { Gpt2Checkpoint, Gpt2Config } from './checkpoint/gpt2.js';
 export { convertToOnnx, gpt2Model } from './onnx/gpt2.js';
 export { Gpt2Runtime } from './runtime/gpt2.js';
 export type { ForwardResult, KvCache } from './runtime/gpt2.js';
+export { InferenceEngine, ContextOverflowError } from './session/engine.js';
+export type { GenerateOptions, GenerationResult, StepRecord } from './session/engine.js';
+export { TokenSampler } from './sampling/filters.js';
+export type { FilterSettings } from './sampling/filters.js';
+export { Random } from './sampling/random.js';

@@ -1,0 +1,103 @@
+// Sampling filters, the seeded generator, and runs of the engine.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Score } from '@midigpt/core';
+import { InferenceEngine, Random, TokenSampler, type FilterSettings } from '../src/index.js';
+import { parityDir, parityMidiPath } from '../../../tests/support/parity.js';
+
+const off: FilterSettings = { temperature: 1, top_k: 0, top_p: 1, mask_k: 0, mask_p: 0 };
+// Logits whose softmax is [0.4, 0.3, 0.2, 0.1] (up to rounding) over ids 0-3; id 4 illegal.
+const logits = Float32Array.from([Math.log(0.4), Math.log(0.3), Math.log(0.2), Math.log(0.1), 10]);
+const legal = Uint8Array.from([1, 1, 1, 1, 0]);
+
+function frequencies(settings: FilterSettings, draws = 4000): number[] {
+  const sampler = new TokenSampler(5);
+  const random = new Random(1);
+  const counts = [0, 0, 0, 0, 0];
+  for (let i = 0; i < draws; i++) counts[sampler.pick(logits, legal, settings, random)]!++;
+  return counts.map((c) => c / draws);
+}
+
+describe('TokenSampler', () => {
+  it('never picks an illegal token and follows the distribution', () => {
+    const f = frequencies(off);
+    expect(f[4]).toBe(0);
+    expect(f[0]).toBeGreaterThan(0.35);
+    expect(f[3]).toBeLessThan(0.15);
+  });
+
+  it('top_k = 1 is the arg-max of the legal logits', () => {
+    expect(new TokenSampler(5).pick(logits, legal, { ...off, top_k: 1 }, new Random(0))).toBe(0);
+  });
+
+  it('top_k keeps the k most likely; top_p keeps the prefix that crosses p', () => {
+    expect(frequencies({ ...off, top_k: 2 }).map((x) => x > 0)).toEqual([true, true, false, false, false]);
+    expect(frequencies({ ...off, top_p: 0.7 }).map((x) => x > 0)).toEqual([true, true, false, false, false]);
+    expect(frequencies({ ...off, top_p: 0.71 }).map((x) => x > 0)).toEqual([true, true, true, false, false]);
+  });
+
+  it('mask_k and mask_p drop the most likely survivors, never all of them', () => {
+    expect(frequencies({ ...off, mask_k: 1 }).map((x) => x > 0)).toEqual([false, true, true, true, false]);
+    expect(frequencies({ ...off, mask_p: 0.5 }).map((x) => x > 0)).toEqual([false, false, true, true, false]);
+    expect(frequencies({ ...off, top_k: 1, mask_k: 1 })[0]).toBe(1); // top_k 1 is greedy
+    expect(frequencies({ ...off, top_k: 2, mask_p: 0.99 }).map((x) => x > 0)).toEqual([false, true, false, false, false]);
+  });
+});
+
+describe('Random', () => {
+  it('gives the same stream for the same seed', () => {
+    const a = new Random(42);
+    const b = new Random(42);
+    const c = new Random(43);
+    const sa = Array.from({ length: 5 }, () => a.next());
+    expect(Array.from({ length: 5 }, () => b.next())).toEqual(sa);
+    expect(Array.from({ length: 5 }, () => c.next())).not.toEqual(sa);
+    for (const x of sa) expect(x >= 0 && x < 1).toBe(true);
+  });
+});
+
+describe('InferenceEngine', () => {
+  let engine: InferenceEngine;
+  const score = Score.fromMidi(parityMidiPath('edge_drums_and_melodic.mid')).window(0, 8);
+  const request = (config: object) => ({ tracks: [{ id: 0, bars: [2] }, { id: 1, bars: [] }], config: { model_dim: 4, ...config } });
+
+  beforeAll(async () => {
+    engine = await InferenceEngine.fromCheckpoint(path.join(parityDir, 'model', 'tiny_gpt2_yellow.safetensors'), { threads: 1 });
+  });
+  afterAll(async () => engine.release());
+
+  it('is reproducible for a seed and changes only the target bars', async () => {
+    const a = await engine.generate(score, request({ seed: 7, top_p: 0.9 }));
+    const b = await engine.generate(score, request({ seed: 7, top_p: 0.9 }));
+    expect(a.steps[0]!.generated).toEqual(b.steps[0]!.generated);
+    const out = a.score.toJSON();
+    const before = score.toJSON();
+    expect(out.tracks[0]!.bars[2]!.notes.length).toBeGreaterThan(0);
+    out.tracks[0]!.bars[2] = before.tracks[0]!.bars[2]!;
+    expect(out).toEqual(before);
+  });
+
+  it('hides masked bars in every mask mode', async () => {
+    for (const mask_mode of ['attention', 'attention_approx', 'attention_skip', 'remove']) {
+      const r = await engine.generate(score, {
+        tracks: [{ id: 0, bars: [2], mask_bars: [3] }, { id: 1, bars: [] }],
+        config: { model_dim: 4, mask_mode, top_k: 1, seed: 0 },
+      });
+      expect(r.steps[0]!.generated.length).toBeGreaterThan(0);
+      if (mask_mode !== 'remove') expect(r.steps[0]!.hiddenSpans.length).toBe(1);
+    }
+  });
+
+  it('stops on an aborted signal', async () => {
+    const controller = new AbortController();
+    const run = engine.generate(score, request({ seed: 1 }), {
+      signal: controller.signal,
+      onToken: (_step, n) => n === 3 && controller.abort(new Error('stopped by the user')),
+    });
+    await expect(run).rejects.toThrow('stopped by the user');
+  });
+
+  it('rejects invalid requests before running the model', async () => {
+    await expect(engine.generate(score, { tracks: [{ id: 0, bars: [99] }] })).rejects.toThrow('out of range');
+  });
+});
