@@ -26,6 +26,14 @@ describe('midigpt convert', () => {
     expect(existsSync(path.join(tmp, `.tiny.onnx.${process.pid}.tmp`))).toBe(false);
   });
 
+  it('converts a .pt bundle to the same model', () => {
+    const fromPt = path.join(tmp, 'pt.onnx');
+    const fromSt = path.join(tmp, 'st.onnx');
+    expect(midigpt(['convert', path.join(parityDir, 'model', 'tiny_gpt2_yellow.pt'), '-o', fromPt]).status).toBe(0);
+    expect(midigpt(['convert', checkpoint, '-o', fromSt]).status).toBe(0);
+    expect(readFileSync(fromPt).equals(readFileSync(fromSt))).toBe(true);
+  });
+
   it('prints a summary without --json', () => {
     const r = midigpt(['convert', checkpoint, '-o', path.join(tmp, 'summary.onnx')]);
     expect(r.status).toBe(0);
@@ -40,8 +48,8 @@ describe('midigpt convert', () => {
   it.each([
     [['convert', checkpoint, '-o', existing], 2, 'exists; use --force'],
     [['convert', checkpoint, '-o', checkpoint, '--force'], 2, 'over its own input'],
-    [['convert', path.join(parityDir, 'model', 'tiny_gpt2_yellow.pt'), '-o', path.join(tmp, 'pt.onnx')], 2, 'legacy .pt bundles'],
     [['convert', notModel, '-o', path.join(tmp, 'bad.onnx')], 1, 'does not fit in the file'],
+    [['convert', path.join(tmp, 'model.bin'), '-o', path.join(tmp, 'bin.onnx')], 1, 'must be a .safetensors or .pt file'],
     [['convert', path.join(tmp, 'missing.safetensors'), '-o', path.join(tmp, 'm.onnx')], 1, 'no such file'],
   ])('%j exits %i with a clear message', (args, status, message) => {
     const r = midigpt(args as string[]);

@@ -10,3 +10,5 @@ export type { GenerateOptions, GenerationResult, StepRecord } from './session/en
 export { TokenSampler } from './sampling/filters.js';
 export type { FilterSettings } from './sampling/filters.js';
 export { Random } from './sampling/random.js';
+export { readPtCheckpoint } from './checkpoint/pt.js';
+export { readCheckpoint } from './checkpoint/read.js';

@@ -54,3 +54,25 @@ describe('safetensors checkpoints', () => {
     expect(() => readSafetensorsCheckpoint(rewrite(() => {}, data))).toThrow('NaN or infinite');
   });
 });
+
+describe('.pt bundles (format 1)', () => {
+  const ptPath = path.join(parityDir, 'model', 'tiny_gpt2_yellow.pt');
+
+  it('hold the same checkpoint as the safetensors file, so both convert to the same ONNX bytes', async () => {
+    const { readPtCheckpoint, convertToOnnx } = await import('../src/index.js');
+    const pt = readPtCheckpoint(ptPath);
+    const st = readSafetensorsCheckpoint(modelPath);
+    expect(pt.config).toEqual(st.config);
+    expect(JSON.parse(pt.encoderConfig)).toEqual(JSON.parse(st.encoderConfig));
+    expect([...pt.weights.keys()].sort()).toEqual([...st.weights.keys()].sort());
+    for (const [name, tensor] of st.weights) expect(pt.weights.get(name)!.data).toEqual(tensor.data);
+    expect(Buffer.from(convertToOnnx(pt)).equals(Buffer.from(convertToOnnx(st)))).toBe(true);
+  });
+
+  it('rejects files that are not bundles', async () => {
+    const { readPtCheckpoint, readCheckpoint } = await import('../src/index.js');
+    expect(() => readPtCheckpoint(Buffer.from('not a zip archive'))).toThrow('not a torch zip archive');
+    expect(() => readPtCheckpoint(original)).toThrow(CheckpointError);
+    expect(() => readCheckpoint('model.bin')).toThrow('must be a .safetensors or .pt file');
+  });
+});

@@ -1,24 +1,21 @@
 // `midigpt convert CHECKPOINT -o MODEL.onnx`: a MIDI-GPT checkpoint as a
 // self-describing ONNX model (weights, model config and encoder config).
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
 import { writeOutput } from '../output.js';
 
 export function registerConvert(program: Command): void {
   program
     .command('convert')
-    .description('convert a MIDI-GPT checkpoint (.safetensors, format 2) to an ONNX model')
-    .argument('<checkpoint>', 'a .safetensors checkpoint')
+    .description('convert a MIDI-GPT checkpoint (.safetensors format 2, or a .pt bundle format 1) to an ONNX model')
+    .argument('<checkpoint>', 'a .safetensors checkpoint or a packed .pt bundle')
     .requiredOption('-o, --output <file>', 'the .onnx file to write')
     .option('-f, --force', 'replace the output file if it exists')
     .option('--json', 'print {"output", "config", "parameters", "bytes"}')
     .addHelpText('after', '\nExamples:\n  midigpt convert yellow_medium-final.safetensors -o yellow.onnx')
     .action(async (checkpoint: string, options: { output: string; force?: boolean; json?: boolean }) => {
-      if (checkpoint.endsWith('.pt'))
-        throw new UsageError('legacy .pt bundles (format 1) are not supported yet; use the .safetensors checkpoint');
       // Loaded here so that commands without a model do not load ONNX support.
-      const { convertToOnnx, readSafetensorsCheckpoint } = await import('@midigpt/inference');
-      const model = readSafetensorsCheckpoint(checkpoint);
+      const { convertToOnnx, readCheckpoint } = await import('@midigpt/inference');
+      const model = readCheckpoint(checkpoint);
       const bytes = convertToOnnx(model);
       writeOutput(options.output, bytes, { force: options.force ?? false, inputs: [checkpoint] });
       const parameters = [...model.weights.values()].reduce((n, t) => n + t.data.length, 0);

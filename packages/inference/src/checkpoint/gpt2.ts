@@ -77,6 +77,21 @@ function checkWeights(config: Gpt2Config, weights: Map<string, NamedTensor>, sou
   }
 }
 
+/** A checked checkpoint from its parts; the encoder config is normalized to compact JSON. */
+export function checkpointFrom(configText: string | undefined, encoderConfig: string | undefined, weights: Map<string, NamedTensor>, source: string): Gpt2Checkpoint {
+  if (!encoderConfig || encoderConfig === 'null')
+    throw new CheckpointError(`${source}: the checkpoint has no encoder_config, so its tokens cannot be interpreted`);
+  let normalized: string;
+  try {
+    normalized = JSON.stringify(JSON.parse(encoderConfig));
+  } catch {
+    throw new CheckpointError(`${source}: the encoder_config is not JSON`);
+  }
+  const config = parseConfig(configText, source);
+  checkWeights(config, weights, source);
+  return { config, encoderConfig: normalized, weights };
+}
+
 /** Reads a format-2 `.safetensors` checkpoint (bytes or a path). */
 export function readSafetensorsCheckpoint(input: Uint8Array | string): Gpt2Checkpoint {
   const source = typeof input === 'string' ? input : 'checkpoint';
@@ -86,9 +101,5 @@ export function readSafetensorsCheckpoint(input: Uint8Array | string): Gpt2Check
     throw new CheckpointError(`${source}: format_version is ${JSON.stringify(metadata.format_version)}; MIDI-GPT safetensors checkpoints have "2"`);
   const arch = metadata.arch ?? 'gpt2';
   if (arch !== 'gpt2') throw new CheckpointError(`${source}: unknown architecture "${arch}" (known: gpt2)`);
-  if (!metadata.encoder_config || metadata.encoder_config === 'null')
-    throw new CheckpointError(`${source}: the checkpoint has no encoder_config, so its tokens cannot be interpreted`);
-  const config = parseConfig(metadata.config, source);
-  checkWeights(config, tensors, source);
-  return { config, encoderConfig: metadata.encoder_config, weights: tensors };
+  return checkpointFrom(metadata.config, metadata.encoder_config, tensors, source);
 }

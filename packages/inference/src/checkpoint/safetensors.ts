@@ -29,7 +29,8 @@ function halfToFloat(h: number): number {
   return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
-function toFloat32(dtype: string, bytes: Uint8Array): Float32Array {
+/** Little-endian F32, F16 or BF16 bytes as float32. */
+export function toFloat32(dtype: string, bytes: Uint8Array): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = bytes.byteLength / BYTES[dtype]!;
   const out = new Float32Array(n);

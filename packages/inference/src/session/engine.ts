@@ -14,7 +14,7 @@ import {
   type GenerationStep,
   type SessionState,
 } from '@midigpt/core';
-import { readSafetensorsCheckpoint } from '../checkpoint/gpt2.js';
+import { readCheckpoint } from '../checkpoint/read.js';
 import { convertToOnnx } from '../onnx/gpt2.js';
 import { Gpt2Runtime, type KvCache, type RuntimeOptions } from '../runtime/gpt2.js';
 import { TokenSampler } from '../sampling/filters.js';
@@ -62,9 +62,9 @@ export class InferenceEngine {
     return new InferenceEngine(runtime, Tokenizer.fromConfig(runtime.encoderConfig));
   }
 
-  /** A `.safetensors` checkpoint, converted in memory. */
+  /** A `.safetensors` or `.pt` checkpoint, converted in memory. */
   static async fromCheckpoint(path: string, options: RuntimeOptions = {}): Promise<InferenceEngine> {
-    return InferenceEngine.fromOnnx(convertToOnnx(readSafetensorsCheckpoint(path)), options);
+    return InferenceEngine.fromOnnx(convertToOnnx(readCheckpoint(path)), options);
   }
 
   async release(): Promise<void> {
