@@ -1,0 +1,77 @@
+// Model speed with random weights of the reference's small (512/6/8) and
+// medium (768/12/12) shapes, vocabulary 647, 2048 positions, fp32, batch 1:
+// prefill of 500 and 1900 tokens, per-token decode at contexts 100/500/1000/1900
+// (medians), and an infill session (2 bars of track 1, first 8 bars of
+// Aicha.mid, model_dim 8). Compare with ../shared/perf/reference.md.
+// Run: node bench/inference.mjs [small|medium] (default: both). THREADS=2.
+import path from 'node:path';
+import { Score } from '@midigpt/core';
+import { convertToOnnx, expectedShapes, Gpt2Runtime, InferenceEngine } from '@midigpt/inference';
+import { readFileSync } from 'node:fs';
+
+const SHAPES = { small: { n_embd: 512, n_layer: 6, n_head: 8 }, medium: { n_embd: 768, n_layer: 12, n_head: 12 } };
+const threads = Number(process.env.THREADS ?? 2);
+const parity = process.env.MIDIGPT_PARITY_DIR ?? path.resolve('../shared/parity');
+const encoderConfig = readFileSync('packages/core/encoders/yellow_encoder.json', 'utf8');
+
+function randomCheckpoint(shape) {
+  const config = { vocab_size: 647, n_positions: 2048, ...shape };
+  let seed = 1;
+  const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5) * 0.04;
+  const weights = new Map();
+  for (const [name, dims] of expectedShapes(config)) {
+    const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
+    const isNorm = /ln_\d\.weight|ln_f\.weight/.test(name);
+    for (let i = 0; i < data.length; i++) data[i] = isNorm ? 1 : next();
+    weights.set(name, { dtype: 'F32', shape: dims, data });
+  }
+  return { config, encoderConfig, weights };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function timed(fn, rounds) {
+  const times = [];
+  for (let i = 0; i < rounds; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+for (const name of process.argv[2] ? [process.argv[2]] : Object.keys(SHAPES)) {
+  const model = convertToOnnx(randomCheckpoint(SHAPES[name]));
+  const runtime = await Gpt2Runtime.create(model, { threads });
+  const tokens = (n) => Array.from({ length: n }, (_, i) => (i * 7) % 647);
+  const prefill500 = await timed(() => runtime.forward(tokens(500)), 3);
+  const prefill1900 = await timed(() => runtime.forward(tokens(1900)), 2);
+  const decode = {};
+  for (const context of [100, 500, 1000, 1900]) {
+    const { present } = await runtime.forward(tokens(context));
+    let cache = present;
+    const times = [];
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      cache = (await runtime.forward([i % 647], cache)).present;
+      times.push(performance.now() - t);
+    }
+    decode[context] = median(times);
+  }
+  await runtime.release();
+
+  const engine = await InferenceEngine.fromOnnx(model, { threads });
+  const score = Score.fromMidi(path.join(parity, 'midi', 'Aicha.mid')).window(0, 8);
+  const tracks = score.tracks.map((_, id) => ({ id, bars: id === 1 ? [2, 3] : [] }));
+  const start = performance.now();
+  const result = await engine.generate(score, { tracks, config: { model_dim: 8, seed: 0, top_p: 0.95, max_attempts: 1, silence_check: false, novelty_check: false } });
+  const seconds = (performance.now() - start) / 1000;
+  const generated = result.steps.reduce((n, s) => n + s.generated.length, 0);
+  await engine.release();
+
+  console.log(`${name} (${SHAPES[name].n_embd}/${SHAPES[name].n_layer}/${SHAPES[name].n_head}), ${threads} threads`);
+  console.log(`  prefill 500 / 1900 tokens: ${prefill500.toFixed(0)} / ${prefill1900.toFixed(0)} ms`);
+  console.log(`  decode per token at 100/500/1000/1900: ${[100, 500, 1000, 1900].map((c) => decode[c].toFixed(2)).join(' / ')} ms`);
+  console.log(`  infill session (2 bars of track 1, Aicha bars 0-7, model_dim 8): ${generated} tokens in ${seconds.toFixed(2)} s = ${(generated / seconds).toFixed(0)} tok/s`);
+  console.log(`  peak RSS so far: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+}
