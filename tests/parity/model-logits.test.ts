@@ -70,3 +70,20 @@ describe('tiny GPT-2 logits', () => {
     matched++;
   });
 });
+
+describe('tiny GPT-2 logits with the fused attention kernel', () => {
+  it.each(Object.entries(reference))('%s', async (_name, c) => {
+    const fused = await Gpt2Runtime.create(convertToOnnx(readSafetensorsCheckpoint(modelPath), { attention: 'fused' }), { threads: 1 });
+    expect(fused.fused).toBe(true);
+    const V = fused.config.vocab_size;
+    const full = await fused.forward(c.tokens);
+    for (const [position, expected] of Object.entries(c.positions))
+      expect(maxDiff(full.logits.subarray(Number(position) * V, (Number(position) + 1) * V), expected)).toBeLessThanOrEqual(1e-3);
+    const last = c.tokens.length - 1;
+    if (last > 0) {
+      const step = await fused.forward([c.tokens[last]!], (await fused.forward(c.tokens.slice(0, last))).present);
+      expect(maxDiff(step.logits, c.positions[String(last)]!)).toBeLessThanOrEqual(1e-3);
+    }
+    await fused.release();
+  });
+});

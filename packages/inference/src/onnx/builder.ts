@@ -10,10 +10,11 @@ export class GraphBuilder {
   #counter = 0;
 
   /** Adds a node; returns its output names (one unless `outputs` > 1). */
-  op(type: string, inputs: string[], attributes: Record<string, AttributeValue> = {}, outputs = 1, names?: string[]): string[] {
+  op(type: string, inputs: string[], attributes: Record<string, AttributeValue> = {}, outputs = 1, names?: string[], domain?: string): string[] {
     const out = names ?? Array.from({ length: outputs }, () => `${type.toLowerCase()}_${this.#counter++}`);
     this.nodes.push({
       opType: type,
+      ...(domain ? { domain } : {}),
       input: inputs,
       output: out,
       name: `${type}_${this.#counter++}`,

@@ -6,8 +6,11 @@ import { onnx, type OnnxTypes } from '../onnx/proto.js';
 import * as ort from 'onnxruntime-node';
 import type { Gpt2Config } from '../checkpoint/gpt2.js';
 
-/** Per layer: [key, value], each [1, H, length, head_dim]. */
-export type KvCache = Array<[ort.Tensor, ort.Tensor]>;
+/**
+ * Per layer: [key, value], each [1, H, length, head_dim] (plain models), or
+ * one [2, 1, H, length, head_dim] tensor holding both (fused models).
+ */
+export type KvCache = ort.Tensor[][];
 
 export interface ForwardResult {
   /** [T, vocab] row-major. */
@@ -25,21 +28,36 @@ export class Gpt2Runtime {
     readonly session: ort.InferenceSession,
     readonly config: Gpt2Config,
     readonly encoderConfig: string,
+    /** Whether the model uses the fused attention kernel (one cache tensor per layer). */
+    readonly fused: boolean,
   ) {}
 
   static async create(model: Uint8Array, options: RuntimeOptions = {}): Promise<Gpt2Runtime> {
     const session = await ort.InferenceSession.create(model, {
       graphOptimizationLevel: 'all',
+      logSeverityLevel: 3, // errors only: ONNX Runtime's notices are not for our users
       ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
     });
     const meta = readMetadata(model);
-    return new Gpt2Runtime(session, JSON.parse(meta['midigpt.model_config'] ?? '{}') as Gpt2Config, meta['midigpt.encoder_config'] ?? 'null');
+    return new Gpt2Runtime(
+      session,
+      JSON.parse(meta['midigpt.model_config'] ?? '{}') as Gpt2Config,
+      meta['midigpt.encoder_config'] ?? 'null',
+      meta['midigpt.attention'] === 'fused',
+    );
   }
 
   emptyCache(): KvCache {
     const { n_layer, n_head, n_embd } = this.config;
     const dims = [1, n_head, 0, n_embd / n_head];
-    return Array.from({ length: n_layer }, () => [new ort.Tensor('float32', new Float32Array(0), dims), new ort.Tensor('float32', new Float32Array(0), dims)]);
+    const empty = (d: number[]) => new ort.Tensor('float32', new Float32Array(0), d);
+    return Array.from({ length: n_layer }, () => (this.fused ? [empty([2, ...dims])] : [empty(dims), empty(dims)]));
+  }
+
+  /** Time length of a cache. */
+  cacheLength(cache: KvCache): number {
+    const t = cache[0]?.[0];
+    return t ? t.dims[this.fused ? 3 : 2]! : 0;
   }
 
   /**
@@ -48,18 +66,18 @@ export class Gpt2Runtime {
    */
   async forward(tokens: ArrayLike<number>, past: KvCache = this.emptyCache(), positions?: ArrayLike<number>, visible?: ArrayLike<number>): Promise<ForwardResult> {
     const T = tokens.length;
-    const P = past[0]?.[0].dims[2] ?? 0;
+    const P = this.cacheLength(past);
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', BigInt64Array.from(Array.from(tokens, BigInt)), [1, T]),
       position_ids: new ort.Tensor('int64', BigInt64Array.from(Array.from(positions ?? Array.from({ length: T }, (_, i) => P + i), BigInt)), [1, T]),
       attention_mask: new ort.Tensor('int64', BigInt64Array.from(Array.from(visible ?? new Array<number>(P + T).fill(1), BigInt)), [1, P + T]),
     };
-    past.forEach(([k, v], i) => {
-      feeds[`past_key_${i}`] = k;
-      feeds[`past_value_${i}`] = v;
+    past.forEach((layer, i) => {
+      if (this.fused) feeds[`past_${i}`] = layer[0]!;
+      else [feeds[`past_key_${i}`], feeds[`past_value_${i}`]] = layer as [ort.Tensor, ort.Tensor];
     });
     const out = await this.session.run(feeds);
-    const present: KvCache = past.map((_, i) => [out[`present_key_${i}`]!, out[`present_value_${i}`]!]);
+    const present: KvCache = past.map((_, i) => (this.fused ? [out[`present_${i}`]!] : [out[`present_key_${i}`]!, out[`present_value_${i}`]!]));
     return { logits: out.logits!.data as Float32Array, present };
   }
 

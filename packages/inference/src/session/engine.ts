@@ -124,7 +124,7 @@ export class InferenceEngine {
       ? await this.runtime.forward(kept.map((i) => prompt[i]!), undefined, kept)
       : await this.runtime.forward(prompt, undefined, undefined, visible);
     let cache: KvCache = result.present;
-    if (mode === 'attention_approx' && spans.length > 0) nullSpans(cache, spans);
+    if (mode === 'attention_approx' && spans.length > 0) nullSpans(cache, spans, this.runtime.fused);
     let nextPosition = kept ? kept[kept.length - 1]! + 1 : prompt.length; // B8 fixed: no skipped position
     let keyVisibility = visible ? [...visible] : null;
     let row = result.logits.subarray(result.logits.length - vocab);
@@ -152,11 +152,13 @@ export class InferenceEngine {
 }
 
 // attention_approx: after the masked prefill, hidden positions get K = -1e4 and V = 0 in every layer.
-function nullSpans(cache: KvCache, spans: Array<[number, number]>): void {
-  for (const [key, value] of cache) {
-    const [, heads, length, dim] = key.dims as [number, number, number, number];
-    const k = key.data as Float32Array;
-    const v = value.data as Float32Array;
+function nullSpans(cache: KvCache, spans: Array<[number, number]>, fused: boolean): void {
+  for (const layer of cache) {
+    // Fused caches hold K then V in one [2,1,H,S,hd] tensor.
+    const blocks = fused ? [layer[0]!.data as Float32Array] : layer.map((t) => t.data as Float32Array);
+    const [heads, length, dim] = (fused ? layer[0]!.dims.slice(2) : layer[0]!.dims.slice(1)) as [number, number, number];
+    const halves = fused ? [blocks[0]!.subarray(0, heads * length * dim), blocks[0]!.subarray(heads * length * dim)] : blocks;
+    const [k, v] = halves as [Float32Array, Float32Array];
     for (let h = 0; h < heads; h++)
       for (const [from, to] of spans) {
         const start = (h * length + from) * dim;
