@@ -3,7 +3,7 @@
 // prefill of 500 and 1900 tokens, per-token decode at contexts 100/500/1000/1900
 // (medians), and an infill session (2 bars of track 1, first 8 bars of
 // Aicha.mid, model_dim 8). Compare with ../shared/perf/reference.md.
-// Run: node bench/inference.mjs [small|medium] (default: both). THREADS=2, ATTENTION=plain|fused.
+// Run: node bench/inference.mjs [small|medium] (default: both). THREADS=2.
 import path from 'node:path';
 import { Score } from '@midigpt/core';
 import { convertToOnnx, expectedShapes, Gpt2Runtime, InferenceEngine } from '@midigpt/inference';
@@ -41,19 +41,19 @@ async function timed(fn, rounds) {
 }
 
 for (const name of process.argv[2] ? [process.argv[2]] : Object.keys(SHAPES)) {
-  const model = convertToOnnx(randomCheckpoint(SHAPES[name]), { attention: process.env.ATTENTION ?? 'plain' });
+  const model = convertToOnnx(randomCheckpoint(SHAPES[name]));
   const runtime = await Gpt2Runtime.create(model, { threads });
   const tokens = (n) => Array.from({ length: n }, (_, i) => (i * 7) % 647);
-  const prefill500 = await timed(() => runtime.forward(tokens(500)), 3);
-  const prefill1900 = await timed(() => runtime.forward(tokens(1900)), 2);
+  const prefill500 = await timed(() => runtime.forward(tokens(500), runtime.createCache(500)), 3);
+  const prefill1900 = await timed(() => runtime.forward(tokens(1900), runtime.createCache(1900)), 2);
   const decode = {};
   for (const context of [100, 500, 1000, 1900]) {
-    const { present } = await runtime.forward(tokens(context));
-    let cache = present;
+    const cache = runtime.createCache(context + 32);
+    await runtime.forward(tokens(context), cache);
     const times = [];
     for (let i = 0; i < 20; i++) {
       const t = performance.now();
-      cache = (await runtime.forward([i % 647], cache)).present;
+      await runtime.forward([i % 647], cache);
       times.push(performance.now() - t);
     }
     decode[context] = median(times);

@@ -19,7 +19,7 @@ describe('midigpt convert', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ output: out, parameters: 313_984 });
     const runtime = await Gpt2Runtime.create(readFileSync(out));
     const ref = parityFile<{ logits: Record<string, { tokens: number[]; argmax: Record<string, number> }> }>('tiny_model_logits.json').logits.aicha_w0_first64!;
-    const { logits } = await runtime.forward(ref.tokens);
+    const logits = await runtime.forward(ref.tokens, runtime.createCache());
     const row = logits.subarray(63 * 647, 64 * 647);
     expect(row.indexOf(Math.max(...row))).toBe(ref.argmax['63']);
     await runtime.release();

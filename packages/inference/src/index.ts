@@ -4,7 +4,8 @@ export { readSafetensorsCheckpoint, expectedShapes } from './checkpoint/gpt2.js'
 export type { Gpt2Checkpoint, Gpt2Config } from './checkpoint/gpt2.js';
 export { convertToOnnx, gpt2Model } from './onnx/gpt2.js';
 export { Gpt2Runtime } from './runtime/gpt2.js';
-export type { ForwardResult, KvCache } from './runtime/gpt2.js';
+export type { ForwardOptions, RuntimeOptions } from './runtime/gpt2.js';
+export { KvCache } from './runtime/kv-cache.js';
 export { InferenceEngine, ContextOverflowError } from './session/engine.js';
 export type { GenerateOptions, GenerationResult, StepRecord } from './session/engine.js';
 export { TokenSampler } from './sampling/filters.js';

@@ -1,26 +1,23 @@
 // Running a converted MIDI-GPT model with ONNX Runtime: a forward pass over
-// new tokens with an optional KV cache (generation.md §7.1). This is the
-// plain path (batch 1, the cache grows by concatenation inside the graph);
-// preallocated caches and batching come with the sampling runtime.
-import { onnx, type OnnxTypes } from '../onnx/proto.js';
+// new tokens after the tokens already in a KvCache (generation.md §7.1). The
+// graph only reads the cache; this class writes the new keys and values into
+// it, so a decode step costs no copy of the context.
 import * as ort from 'onnxruntime-node';
 import type { Gpt2Config } from '../checkpoint/gpt2.js';
-
-/**
- * Per layer: [key, value], each [1, H, length, head_dim] (plain models), or
- * one [2, 1, H, length, head_dim] tensor holding both (fused models).
- */
-export type KvCache = ort.Tensor[][];
-
-export interface ForwardResult {
-  /** [T, vocab] row-major. */
-  logits: Float32Array;
-  present: KvCache;
-}
+import { GRAPH_FORMAT } from '../onnx/gpt2.js';
+import { onnx } from '../onnx/proto.js';
+import { KvCache } from './kv-cache.js';
 
 export interface RuntimeOptions {
   /** Intra-op threads (default: ONNX Runtime's choice). */
   threads?: number;
+}
+
+export interface ForwardOptions {
+  /** Position ids of the new tokens (default: the cache length onwards). */
+  positions?: ArrayLike<number>;
+  /** 1 = later tokens may attend to this new token (default: all 1). */
+  visible?: ArrayLike<number>;
 }
 
 export class Gpt2Runtime {
@@ -28,57 +25,59 @@ export class Gpt2Runtime {
     readonly session: ort.InferenceSession,
     readonly config: Gpt2Config,
     readonly encoderConfig: string,
-    /** Whether the model uses the fused attention kernel (one cache tensor per layer). */
-    readonly fused: boolean,
   ) {}
 
   static async create(model: Uint8Array, options: RuntimeOptions = {}): Promise<Gpt2Runtime> {
+    const meta = readMetadata(model);
+    if (meta['midigpt.format'] !== GRAPH_FORMAT)
+      throw new Error(`this ONNX model was converted by another version of midigpt (format ${meta['midigpt.format'] ?? 'none'}); convert the checkpoint again`);
     const session = await ort.InferenceSession.create(model, {
       graphOptimizationLevel: 'all',
       logSeverityLevel: 3, // errors only: ONNX Runtime's notices are not for our users
       ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
     });
-    const meta = readMetadata(model);
-    return new Gpt2Runtime(
-      session,
-      JSON.parse(meta['midigpt.model_config'] ?? '{}') as Gpt2Config,
-      meta['midigpt.encoder_config'] ?? 'null',
-      meta['midigpt.attention'] === 'fused',
-    );
+    return new Gpt2Runtime(session, JSON.parse(meta['midigpt.model_config'] ?? '{}') as Gpt2Config, meta['midigpt.encoder_config'] ?? 'null');
   }
 
-  emptyCache(): KvCache {
-    const { n_layer, n_head, n_embd } = this.config;
-    const dims = [1, n_head, 0, n_embd / n_head];
-    const empty = (d: number[]) => new ort.Tensor('float32', new Float32Array(0), d);
-    return Array.from({ length: n_layer }, () => (this.fused ? [empty([2, ...dims])] : [empty(dims), empty(dims)]));
+  /** An empty cache sized for `capacity` tokens (it grows when needed). */
+  createCache(capacity = 256): KvCache {
+    return new KvCache(this.config, capacity);
   }
 
-  /** Time length of a cache. */
-  cacheLength(cache: KvCache): number {
-    const t = cache[0]?.[0];
-    return t ? t.dims[this.fused ? 3 : 2]! : 0;
-  }
-
-  /**
-   * Runs `tokens` after `past` (default: none). `positions` default to the
-   * following indices; `visible` (past + new keys, 1 = visible) defaults to all.
-   */
-  async forward(tokens: ArrayLike<number>, past: KvCache = this.emptyCache(), positions?: ArrayLike<number>, visible?: ArrayLike<number>): Promise<ForwardResult> {
+  /** Runs `tokens` after the cache's tokens, appends them to the cache, returns logits [T, vocab]. */
+  async forward(tokens: ArrayLike<number>, cache: KvCache, options: ForwardOptions = {}): Promise<Float32Array> {
     const T = tokens.length;
-    const P = this.cacheLength(past);
+    if (cache.length + T > this.config.n_positions)
+      throw new Error(`${cache.length + T} tokens exceed the model's ${this.config.n_positions} positions`);
+    cache.reserve(T);
+    const { heads: H, headDim: hd, length: L } = cache;
+    // An empty cache is fed as zero slots: the prefill attends only among its own tokens.
+    const C = L === 0 ? 0 : cache.capacity;
+    const ids = new BigInt64Array(T);
+    const positions = new BigInt64Array(T);
+    const mask = new BigInt64Array(C + T);
+    mask.set(cache.visible.subarray(0, L));
+    for (let i = 0; i < T; i++) {
+      ids[i] = BigInt(tokens[i]!);
+      positions[i] = BigInt(options.positions ? options.positions[i]! : L + i);
+      mask[C + i] = BigInt(options.visible ? options.visible[i]! : 1);
+    }
     const feeds: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor('int64', BigInt64Array.from(Array.from(tokens, BigInt)), [1, T]),
-      position_ids: new ort.Tensor('int64', BigInt64Array.from(Array.from(positions ?? Array.from({ length: T }, (_, i) => P + i), BigInt)), [1, T]),
-      attention_mask: new ort.Tensor('int64', BigInt64Array.from(Array.from(visible ?? new Array<number>(P + T).fill(1), BigInt)), [1, P + T]),
+      input_ids: new ort.Tensor('int64', ids, [1, T]),
+      position_ids: new ort.Tensor('int64', positions, [1, T]),
+      attention_mask: new ort.Tensor('int64', mask, [1, C + T]),
     };
-    past.forEach((layer, i) => {
-      if (this.fused) feeds[`past_${i}`] = layer[0]!;
-      else [feeds[`past_key_${i}`], feeds[`past_value_${i}`]] = layer as [ort.Tensor, ort.Tensor];
-    });
+    const empty = new Float32Array(0);
+    for (let i = 0; i < this.config.n_layer; i++) {
+      feeds[`cache_key_${i}`] = new ort.Tensor('float32', C ? cache.keys[i]! : empty, [1, H, hd, C]);
+      feeds[`cache_value_${i}`] = new ort.Tensor('float32', C ? cache.values[i]! : empty, [1, H, C, hd]);
+    }
     const out = await this.session.run(feeds);
-    const present: KvCache = past.map((_, i) => (this.fused ? [out[`present_${i}`]!] : [out[`present_key_${i}`]!, out[`present_value_${i}`]!]));
-    return { logits: out.logits!.data as Float32Array, present };
+    for (let i = 0; i < this.config.n_layer; i++)
+      cache.write(i, out[`new_key_${i}`]!.data as Float32Array, out[`new_value_${i}`]!.data as Float32Array, T);
+    cache.visible.set(mask.subarray(C, C + T), L);
+    cache.length += T;
+    return out.logits!.data as Float32Array;
   }
 
   async release(): Promise<void> {

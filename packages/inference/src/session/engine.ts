@@ -16,7 +16,7 @@ import {
 } from '@midigpt/core';
 import { readCheckpoint } from '../checkpoint/read.js';
 import { convertToOnnx } from '../onnx/gpt2.js';
-import { Gpt2Runtime, type KvCache, type RuntimeOptions } from '../runtime/gpt2.js';
+import { Gpt2Runtime, type RuntimeOptions } from '../runtime/gpt2.js';
 import { TokenSampler } from '../sampling/filters.js';
 import { Random } from '../sampling/random.js';
 
@@ -117,17 +117,20 @@ export class InferenceEngine {
     const skip = mode === 'attention_skip' && spans.length > 0;
     const keyMask = (mode === 'attention' || mode === 'attention_approx') && spans.length > 0;
 
-    // Prefill. attention_skip leaves hidden tokens out and keeps true positions.
+    // Prefill. attention_skip leaves hidden tokens out and keeps true positions;
+    // attention hides span slots from every later query.
     const kept = skip ? Array.from(prompt.keys()).filter((i) => !hidden[i]) : null;
-    const visible = keyMask ? Array.from(hidden, (h) => 1 - h) : undefined;
-    let result = kept
-      ? await this.runtime.forward(kept.map((i) => prompt[i]!), undefined, kept)
-      : await this.runtime.forward(prompt, undefined, undefined, visible);
-    let cache: KvCache = result.present;
-    if (mode === 'attention_approx' && spans.length > 0) nullSpans(cache, spans, this.runtime.fused);
+    const cache = this.runtime.createCache(Math.min(maxContext, prompt.length + 256));
+    let logits = kept
+      ? await this.runtime.forward(kept.map((i) => prompt[i]!), cache, { positions: kept })
+      : await this.runtime.forward(prompt, cache, keyMask ? { visible: Array.from(hidden, (h) => 1 - h) } : {});
+    if (mode === 'attention_approx') {
+      for (const [from, to] of spans) cache.nullSlots(from, to);
+      cache.visible.fill(1n, 0, cache.length); // approx: later queries see the nulled slots
+    }
+    const position = new Float64Array(1);
     let nextPosition = kept ? kept[kept.length - 1]! + 1 : prompt.length; // B8 fixed: no skipped position
-    let keyVisibility = visible ? [...visible] : null;
-    let row = result.logits.subarray(result.logits.length - vocab);
+    let row = logits.subarray(logits.length - vocab);
 
     const settings = { ...request.config, temperature }; // once per attempt, not per token
     const sampler = new TokenSampler(vocab);
@@ -142,30 +145,11 @@ export class InferenceEngine {
       generated.push(token);
       options.onToken?.(index, generated.length);
       if (state.complete() || generated.length >= budget) break;
-      keyVisibility?.push(1);
-      result = await this.runtime.forward([token], cache, [nextPosition++], mode === 'attention' ? keyVisibility ?? undefined : undefined);
-      cache = result.present;
-      row = result.logits;
+      position[0] = nextPosition++;
+      logits = await this.runtime.forward([token], cache, { positions: position });
+      row = logits;
     }
     return generated;
-  }
-}
-
-// attention_approx: after the masked prefill, hidden positions get K = -1e4 and V = 0 in every layer.
-function nullSpans(cache: KvCache, spans: Array<[number, number]>, fused: boolean): void {
-  for (const layer of cache) {
-    // Fused caches hold K then V in one [2,1,H,S,hd] tensor.
-    const blocks = fused ? [layer[0]!.data as Float32Array] : layer.map((t) => t.data as Float32Array);
-    const [heads, length, dim] = (fused ? layer[0]!.dims.slice(2) : layer[0]!.dims.slice(1)) as [number, number, number];
-    const halves = fused ? [blocks[0]!.subarray(0, heads * length * dim), blocks[0]!.subarray(heads * length * dim)] : blocks;
-    const [k, v] = halves as [Float32Array, Float32Array];
-    for (let h = 0; h < heads; h++)
-      for (const [from, to] of spans) {
-        const start = (h * length + from) * dim;
-        const end = (h * length + Math.min(to, length)) * dim;
-        k.fill(-1e4, start, end);
-        v.fill(0, start, end);
-      }
   }
 }
 
