@@ -122,8 +122,8 @@ export class InferenceEngine {
     const kept = skip ? Array.from(prompt.keys()).filter((i) => !hidden[i]) : null;
     const cache = this.runtime.createCache(Math.min(maxContext, prompt.length + 256));
     let logits = kept
-      ? await this.runtime.forward(kept.map((i) => prompt[i]!), cache, { positions: kept })
-      : await this.runtime.forward(prompt, cache, keyMask ? { visible: Array.from(hidden, (h) => 1 - h) } : {});
+      ? await this.runtime.prefill(kept.map((i) => prompt[i]!), cache, { positions: kept })
+      : await this.runtime.prefill(prompt, cache, keyMask ? { visible: Array.from(hidden, (h) => 1 - h) } : {});
     if (mode === 'attention_approx') {
       for (const [from, to] of spans) cache.nullSlots(from, to);
       cache.visible.fill(1n, 0, cache.length); // approx: later queries see the nulled slots
