@@ -61,6 +61,17 @@ for (const name of process.argv[2] ? [process.argv[2]] : Object.keys(SHAPES)) {
   await runtime.release();
 
   const engine = await InferenceEngine.fromOnnx(model, { threads });
+  // Time spent inside the model forward, to report the share of everything else.
+  let forwardMs = 0;
+  const forward = engine.runtime.forward.bind(engine.runtime);
+  engine.runtime.forward = async (...args) => {
+    const t = performance.now();
+    try {
+      return await forward(...args);
+    } finally {
+      forwardMs += performance.now() - t;
+    }
+  };
   const score = Score.fromMidi(path.join(parity, 'midi', 'Aicha.mid')).window(0, 8);
   const tracks = score.tracks.map((_, id) => ({ id, bars: id === 1 ? [2, 3] : [] }));
   const start = performance.now();
@@ -73,5 +84,6 @@ for (const name of process.argv[2] ? [process.argv[2]] : Object.keys(SHAPES)) {
   console.log(`  prefill 500 / 1900 tokens: ${prefill500.toFixed(0)} / ${prefill1900.toFixed(0)} ms`);
   console.log(`  decode per token at 100/500/1000/1900: ${[100, 500, 1000, 1900].map((c) => decode[c].toFixed(2)).join(' / ')} ms`);
   console.log(`  infill session (2 bars of track 1, Aicha bars 0-7, model_dim 8): ${generated} tokens in ${seconds.toFixed(2)} s = ${(generated / seconds).toFixed(0)} tok/s`);
+  console.log(`  time outside the model forward (prompts, masks, sampling, write-back): ${(100 * (1 - forwardMs / 1000 / seconds)).toFixed(1)} %`);
   console.log(`  peak RSS so far: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 }
