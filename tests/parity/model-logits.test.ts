@@ -84,3 +84,23 @@ describe('decoding token by token', () => {
     expect(cache.capacity).toBeGreaterThanOrEqual(300);
   });
 });
+
+describe('int8 weights', () => {
+  it('agree with float32 on the arg-max of at least 95% of the parity positions', async () => {
+    const quantized = await Gpt2Runtime.create(convertToOnnx(readSafetensorsCheckpoint(modelPath), { quantize: 'int8' }), { threads: 1 });
+    const V = runtime.config.vocab_size;
+    let agree = 0;
+    let total = 0;
+    for (const c of Object.values(reference)) {
+      const a = await runtime.forward(c.tokens, runtime.createCache());
+      const b = await quantized.forward(c.tokens, quantized.createCache());
+      for (let t = 0; t < c.tokens.length; t++) {
+        agree += Number(argmax(a.subarray(t * V, (t + 1) * V)) === argmax(b.subarray(t * V, (t + 1) * V)));
+        total++;
+      }
+    }
+    await quantized.release();
+    console.log(`int8 arg-max agreement with float32: ${agree}/${total} (${((100 * agree) / total).toFixed(1)} %)`);
+    expect(agree / total).toBeGreaterThanOrEqual(0.95);
+  });
+});

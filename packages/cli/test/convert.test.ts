@@ -34,6 +34,12 @@ describe('midigpt convert', () => {
     expect(readFileSync(fromPt).equals(readFileSync(fromSt))).toBe(true);
   });
 
+  it('--quantize int8 writes a smaller model', () => {
+    const out = path.join(tmp, 'int8.onnx');
+    expect(midigpt(['convert', checkpoint, '-o', out, '--quantize', 'int8']).status).toBe(0);
+    expect(readFileSync(out).byteLength).toBeLessThan(readFileSync(path.join(tmp, 'tiny.onnx')).byteLength);
+  });
+
   it('prints a summary without --json', () => {
     const r = midigpt(['convert', checkpoint, '-o', path.join(tmp, 'summary.onnx')]);
     expect(r.status).toBe(0);
@@ -49,6 +55,7 @@ describe('midigpt convert', () => {
     [['convert', checkpoint, '-o', existing], 2, 'exists; use --force'],
     [['convert', checkpoint, '-o', checkpoint, '--force'], 2, 'over its own input'],
     [['convert', notModel, '-o', path.join(tmp, 'bad.onnx')], 1, 'does not fit in the file'],
+    [['convert', checkpoint, '-o', path.join(tmp, 'q.onnx'), '--quantize', 'int4'], 2, '--quantize supports "int8"'],
     [['convert', path.join(tmp, 'model.bin'), '-o', path.join(tmp, 'bin.onnx')], 1, 'must be a .safetensors or .pt file'],
     [['convert', path.join(tmp, 'missing.safetensors'), '-o', path.join(tmp, 'm.onnx')], 1, 'no such file'],
   ])('%j exits %i with a clear message', (args, status, message) => {

@@ -3,6 +3,7 @@ export type { NamedTensor, SafetensorsFile } from './checkpoint/safetensors.js';
 export { readSafetensorsCheckpoint, expectedShapes } from './checkpoint/gpt2.js';
 export type { Gpt2Checkpoint, Gpt2Config } from './checkpoint/gpt2.js';
 export { convertToOnnx, gpt2Model } from './onnx/gpt2.js';
+export type { ConvertOptions } from './onnx/gpt2.js';
 export { Gpt2Runtime } from './runtime/gpt2.js';
 export type { ForwardOptions, RuntimeOptions } from './runtime/gpt2.js';
 export { KvCache } from './runtime/kv-cache.js';

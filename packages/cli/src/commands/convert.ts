@@ -1,6 +1,7 @@
 // `midigpt convert CHECKPOINT -o MODEL.onnx`: a MIDI-GPT checkpoint as a
 // self-describing ONNX model (weights, model config and encoder config).
 import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
 import { writeOutput } from '../output.js';
 
 export function registerConvert(program: Command): void {
@@ -10,13 +11,17 @@ export function registerConvert(program: Command): void {
     .argument('<checkpoint>', 'a .safetensors checkpoint or a packed .pt bundle')
     .requiredOption('-o, --output <file>', 'the .onnx file to write')
     .option('-f, --force', 'replace the output file if it exists')
+    .option('-q, --quantize <kind>', 'store the linear layers as int8 (about 4x smaller, faster on CPU)', (v: string) => {
+      if (v !== 'int8') throw new UsageError(`--quantize supports "int8", got "${v}"`);
+      return v;
+    })
     .option('--json', 'print {"output", "config", "parameters", "bytes"}')
-    .addHelpText('after', '\nExamples:\n  midigpt convert yellow_medium-final.safetensors -o yellow.onnx')
-    .action(async (checkpoint: string, options: { output: string; force?: boolean; json?: boolean }) => {
+    .addHelpText('after', '\nExamples:\n  midigpt convert yellow_medium-final.safetensors -o yellow.onnx\n  midigpt convert yellow_medium-final.safetensors -o yellow-int8.onnx --quantize int8')
+    .action(async (checkpoint: string, options: { output: string; force?: boolean; json?: boolean; quantize?: 'int8' }) => {
       // Loaded here so that commands without a model do not load ONNX support.
       const { convertToOnnx, readCheckpoint } = await import('@midigpt/inference');
       const model = readCheckpoint(checkpoint);
-      const bytes = convertToOnnx(model);
+      const bytes = convertToOnnx(model, options.quantize ? { quantize: options.quantize } : {});
       writeOutput(options.output, bytes, { force: options.force ?? false, inputs: [checkpoint] });
       const parameters = [...model.weights.values()].reduce((n, t) => n + t.data.length, 0);
       if (options.json) {

@@ -38,6 +38,16 @@ export class GraphBuilder {
     return name;
   }
 
+  int8(name: string, dims: number[], values: Int8Array): string {
+    this.initializers.push({
+      name,
+      dims,
+      dataType: onnx.TensorProto.DataType.INT8,
+      rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+    });
+    return name;
+  }
+
   ints(name: string, values: number[]): string {
     this.initializers.push({ name, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, int64Data: values });
     return name;

@@ -26,7 +26,26 @@ function transposed(data: Float32Array, rows: number, cols: number): Float32Arra
   return out;
 }
 
-export function gpt2Model(checkpoint: Gpt2Checkpoint): OnnxTypes.IModelProto {
+export interface ConvertOptions {
+  /**
+   * `int8`: the linear layers' weights stored as int8 with one scale per output
+   * column (symmetric), multiplied by ONNX Runtime's dynamic-quantization
+   * kernel; embeddings and layer norms stay float32. Default: float32.
+   */
+  quantize?: 'int8';
+}
+
+// Symmetric per-column int8: W [K,N] -> (Wq [K,N], scale [N]).
+function quantizeColumns(w: Float32Array, rows: number, cols: number): { q: Int8Array; scale: Float32Array } {
+  const scale = new Float32Array(cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) scale[c] = Math.max(scale[c]!, Math.abs(w[r * cols + c]!));
+  for (let c = 0; c < cols; c++) scale[c] = scale[c]! / 127 || 1;
+  const q = new Int8Array(w.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) q[r * cols + c] = Math.round(w[r * cols + c]! / scale[c]!);
+  return { q, scale };
+}
+
+export function gpt2Model(checkpoint: Gpt2Checkpoint, options: ConvertOptions = {}): OnnxTypes.IModelProto {
   const { config, weights } = checkpoint;
   const D = config.n_embd;
   const H = config.n_head;
@@ -35,6 +54,18 @@ export function gpt2Model(checkpoint: Gpt2Checkpoint): OnnxTypes.IModelProto {
   const w = (name: string) => {
     const t = weights.get(name)!;
     return g.floats(name, t.shape, t.data);
+  };
+  // x @ W + b for a Conv1D-oriented weight W [K,N]; int8 weights when asked.
+  const linear = (x: string, weight: string, bias?: string, t = weights.get(weight)!): string => {
+    if (options.quantize !== 'int8') {
+      const product = g.one('MatMul', [x, g.floats(weight, t.shape, t.data)]);
+      return bias ? g.one('Add', [product, w(bias)]) : product;
+    }
+    const [rows, cols] = t.shape as [number, number];
+    const { q, scale } = quantizeColumns(t.data, rows, cols);
+    const inputs = [x, g.int8(`${weight}.int8`, [rows, cols], q), g.floats(`${weight}.scale`, [cols], scale), ''];
+    if (bias) inputs.push(w(bias));
+    return g.op('DynamicQuantizeMatMul', inputs, {}, 1, undefined, 'com.microsoft')[0]!;
   };
 
   const headsShape = g.ints('shape_heads', [0, 0, H, hd]);
@@ -62,7 +93,7 @@ export function gpt2Model(checkpoint: Gpt2Checkpoint): OnnxTypes.IModelProto {
     inputs.push(valueInfo(`cache_key_${i}`, FLOAT, ['batch', H, hd, 'cache']), valueInfo(`cache_value_${i}`, FLOAT, ['batch', H, 'cache', hd]));
     outputs.push(valueInfo(`new_key_${i}`, FLOAT, ['batch', H, hd, 'sequence']), valueInfo(`new_value_${i}`, FLOAT, ['batch', H, 'sequence', hd]));
     const h1 = g.one('LayerNormalization', [x, w(`${p}ln_1.weight`), w(`${p}ln_1.bias`)], { axis: -1, epsilon: 1e-5 });
-    const qkv = g.one('Add', [g.one('MatMul', [h1, w(`${p}attn.c_attn.weight`)]), w(`${p}attn.c_attn.bias`)]);
+    const qkv = linear(h1, `${p}attn.c_attn.weight`, `${p}attn.c_attn.bias`);
     const [q, k, v] = g.op('Split', [qkv, splits], { axis: 2 }, 3) as [string, string, string];
     const query = heads(q);
     const newKey = g.one('Transpose', [g.one('Reshape', [k, headsShape])], { perm: [0, 2, 3, 1] }, `new_key_${i}`); // [B,H,hd,T]
@@ -73,21 +104,22 @@ export function gpt2Model(checkpoint: Gpt2Checkpoint): OnnxTypes.IModelProto {
     const fromCache = g.one('MatMul', [g.one('Slice', [weightsAtt, zeroStart, cacheLength, axis3]), `cache_value_${i}`]);
     const fromNew = g.one('MatMul', [g.one('Slice', [weightsAtt, cacheLength, end, axis3]), newValue]);
     const merged = g.one('Reshape', [g.one('Transpose', [g.one('Add', [fromCache, fromNew])], { perm: [0, 2, 1, 3] }), mergedShape]);
-    x = g.one('Add', [x, g.one('Add', [g.one('MatMul', [merged, w(`${p}attn.c_proj.weight`)]), w(`${p}attn.c_proj.bias`)])]);
-    x = mlp(g, x, p, w, gelu);
+    x = g.one('Add', [x, linear(merged, `${p}attn.c_proj.weight`, `${p}attn.c_proj.bias`)]);
+    x = mlp(g, x, p, w, linear, gelu);
   }
   const final = g.one('LayerNormalization', [x, w('transformer.ln_f.weight'), w('transformer.ln_f.bias')], { axis: -1, epsilon: 1e-5 });
   const head = weights.get('lm_head.weight')!;
-  g.floats('lm_head.weight.T', [D, config.vocab_size], transposed(head.data, config.vocab_size, D));
-  g.one('MatMul', [final, 'lm_head.weight.T'], {}, 'logits');
+  const headT = { dtype: 'F32', shape: [D, config.vocab_size], data: transposed(head.data, config.vocab_size, D) };
+  g.one('Identity', [linear(final, 'lm_head.weight.T', undefined, headT)], {}, 'logits');
 
   return {
     irVersion: 8,
     producerName: 'midigpt',
-    opsetImport: [{ domain: '', version: OPSET }],
+    opsetImport: [{ domain: '', version: OPSET }, ...(options.quantize ? [{ domain: 'com.microsoft', version: 1 }] : [])],
     metadataProps: [
       { key: 'midigpt.format', value: GRAPH_FORMAT },
       { key: 'midigpt.arch', value: 'gpt2' },
+      { key: 'midigpt.weights', value: options.quantize ?? 'float32' },
       { key: 'midigpt.model_config', value: JSON.stringify(config) },
       { key: 'midigpt.encoder_config', value: checkpoint.encoderConfig },
     ],
@@ -119,18 +151,19 @@ function mlp(
   x: string,
   p: string,
   w: (name: string) => string,
+  linear: (x: string, weight: string, bias?: string) => string,
   c: { half: string; one: string; cubic: string; scale: string },
 ): string {
   const h2 = g.one('LayerNormalization', [x, w(`${p}ln_2.weight`), w(`${p}ln_2.bias`)], { axis: -1, epsilon: 1e-5 });
-  const fc = g.one('Add', [g.one('MatMul', [h2, w(`${p}mlp.c_fc.weight`)]), w(`${p}mlp.c_fc.bias`)]);
+  const fc = linear(h2, `${p}mlp.c_fc.weight`, `${p}mlp.c_fc.bias`);
   // gelu_tanh(f) = 0.5 f (1 + tanh(sqrt(2/pi) (f + 0.044715 f^3)))
   const cube = g.one('Mul', [g.one('Mul', [fc, fc]), fc]);
   const inner = g.one('Mul', [g.one('Add', [fc, g.one('Mul', [cube, c.cubic])]), c.scale]);
   const gelu = g.one('Mul', [g.one('Mul', [fc, c.half]), g.one('Add', [g.one('Tanh', [inner]), c.one])]);
-  return g.one('Add', [x, g.one('Add', [g.one('MatMul', [gelu, w(`${p}mlp.c_proj.weight`)]), w(`${p}mlp.c_proj.bias`)])]);
+  return g.one('Add', [x, linear(gelu, `${p}mlp.c_proj.weight`, `${p}mlp.c_proj.bias`)]);
 }
 
 /** The serialized `.onnx` bytes of a checkpoint. */
-export function convertToOnnx(checkpoint: Gpt2Checkpoint): Uint8Array {
-  return onnx.ModelProto.encode(onnx.ModelProto.create(gpt2Model(checkpoint))).finish();
+export function convertToOnnx(checkpoint: Gpt2Checkpoint, options: ConvertOptions = {}): Uint8Array {
+  return onnx.ModelProto.encode(onnx.ModelProto.create(gpt2Model(checkpoint, options))).finish();
 }
