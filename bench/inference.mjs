@@ -74,16 +74,30 @@ for (const name of process.argv[2] ? [process.argv[2]] : Object.keys(SHAPES)) {
   };
   const score = Score.fromMidi(path.join(parity, 'midi', 'Aicha.mid')).window(0, 8);
   const tracks = score.tracks.map((_, id) => ({ id, bars: id === 1 ? [2, 3] : [] }));
+  forwardMs = 0;
   const start = performance.now();
   const result = await engine.generate(score, { tracks, config: { model_dim: 8, seed: 0, top_p: 0.95, max_attempts: 1, silence_check: false, novelty_check: false } });
   const seconds = (performance.now() - start) / 1000;
   const generated = result.steps.reduce((n, s) => n + s.generated.length, 0);
+  const infillOutside = 1 - forwardMs / 1000 / seconds;
+  // AR: a new bass track over the same 8 bars.
+  const json = score.toJSON();
+  json.tracks.push({ name: 'new', instrument: 33, track_type: 'melodic', attributes: {}, bars: json.tracks[0].bars.map((b) => ({ ...b, notes: [] })) });
+  const withNew = Score.fromJSON(json);
+  const arTracks = withNew.tracks.map((_, id) => ({ id, bars: [], autoregressive: id === json.tracks.length - 1 }));
+  forwardMs = 0;
+  const arStart = performance.now();
+  const ar = await engine.generate(withNew, { tracks: arTracks, config: { model_dim: 8, seed: 0, top_p: 0.95, max_attempts: 1, silence_check: false, novelty_check: false } });
+  const arSeconds = (performance.now() - arStart) / 1000;
+  const arTokens = ar.steps.reduce((n, s) => n + s.generated.length, 0);
+  const arOutside = 1 - forwardMs / 1000 / arSeconds;
   await engine.release();
 
   console.log(`${name} (${SHAPES[name].n_embd}/${SHAPES[name].n_layer}/${SHAPES[name].n_head}), ${process.env.QUANTIZE ?? 'fp32'}, ${threads} threads`);
   console.log(`  prefill 500 / 1900 tokens: ${prefill500.toFixed(0)} / ${prefill1900.toFixed(0)} ms`);
   console.log(`  decode per token at 100/500/1000/1900: ${[100, 500, 1000, 1900].map((c) => decode[c].toFixed(2)).join(' / ')} ms`);
   console.log(`  infill session (2 bars of track 1, Aicha bars 0-7, model_dim 8): ${generated} tokens in ${seconds.toFixed(2)} s = ${(generated / seconds).toFixed(0)} tok/s`);
-  console.log(`  time outside the model forward (prompts, masks, sampling, write-back): ${(100 * (1 - forwardMs / 1000 / seconds)).toFixed(1)} %`);
+  console.log(`  AR session (new track over Aicha bars 0-7, model_dim 8): ${arTokens} tokens in ${arSeconds.toFixed(2)} s = ${(arTokens / arSeconds).toFixed(0)} tok/s`);
+  console.log(`  time outside the model forward (prompts, masks, sampling, write-back): infill ${(100 * infillOutside).toFixed(1)} %, AR ${(100 * arOutside).toFixed(1)} %`);
   console.log(`  peak RSS so far: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 }
