@@ -1,4 +1,5 @@
 // Sampling filters, the seeded generator, and runs of the engine.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Score } from '@midigpt/core';
@@ -99,5 +100,14 @@ describe('InferenceEngine', () => {
 
   it('rejects invalid requests before running the model', async () => {
     await expect(engine.generate(score, { tracks: [{ id: 0, bars: [99] }] })).rejects.toThrow('out of range');
+  });
+});
+
+describe('mismatched files', () => {
+  it('refuses a model whose vocabulary does not match its encoder config', async () => {
+    const { readSafetensorsCheckpoint, convertToOnnx } = await import('../src/index.js');
+    const checkpoint = readSafetensorsCheckpoint(path.join(parityDir, 'model', 'tiny_gpt2_yellow.safetensors'));
+    const prism = JSON.stringify(JSON.parse(readFileSync(path.join(parityDir, 'configs', 'prism_encoder.json'), 'utf8')));
+    await expect(InferenceEngine.fromOnnx(convertToOnnx({ ...checkpoint, encoderConfig: prism }))).rejects.toThrow('do not belong together');
   });
 });

@@ -15,6 +15,7 @@ import {
   type SessionState,
 } from '@midigpt/core';
 import { readCheckpoint } from '../checkpoint/read.js';
+import { CheckpointError } from '../checkpoint/safetensors.js';
 import { convertToOnnx } from '../onnx/gpt2.js';
 import { Gpt2Runtime, type RuntimeOptions } from '../runtime/gpt2.js';
 import { TokenSampler } from '../sampling/filters.js';
@@ -53,7 +54,9 @@ export class InferenceEngine {
     readonly tokenizer: Tokenizer,
   ) {
     if (tokenizer.vocabSize !== runtime.config.vocab_size)
-      throw new Error(`the model has ${runtime.config.vocab_size} tokens but its encoder has ${tokenizer.vocabSize}`);
+      throw new CheckpointError(
+        `the model has ${runtime.config.vocab_size} tokens but its encoder config has ${tokenizer.vocabSize}: they do not belong together`,
+      );
   }
 
   /** A converted `.onnx` model (bytes or path); its encoder config travels inside it. */
