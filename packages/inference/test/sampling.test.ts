@@ -1,5 +1,6 @@
 // Sampling filters, the seeded generator, and runs of the engine.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Score } from '@midigpt/core';
@@ -109,5 +110,45 @@ describe('mismatched files', () => {
     const checkpoint = readSafetensorsCheckpoint(path.join(parityDir, 'model', 'tiny_gpt2_yellow.safetensors'));
     const prism = JSON.stringify(JSON.parse(readFileSync(path.join(parityDir, 'configs', 'prism_encoder.json'), 'utf8')));
     await expect(InferenceEngine.fromOnnx(convertToOnnx({ ...checkpoint, encoderConfig: prism }))).rejects.toThrow('do not belong together');
+  });
+});
+
+describe('engine extras', () => {
+  const checkpointPath = path.join(parityDir, 'model', 'tiny_gpt2_yellow.safetensors');
+  const maestro = Score.fromMidi(parityMidiPath('Maestro_1.mid')).window(0, 8);
+  const request = { tracks: [{ id: 0, bars: [5] }], config: { model_dim: 8, top_k: 1, seed: 0, max_attempts: 1 } };
+
+  it('falls back to a smaller window when the prompt does not fit the model', async () => {
+    const { readSafetensorsCheckpoint, convertToOnnx } = await import('../src/index.js');
+    const checkpoint = readSafetensorsCheckpoint(checkpointPath);
+    // The same model with only 256 positions: an 8-bar prompt (292 tokens) cannot fit, a 4-bar one can.
+    const wpe = checkpoint.weights.get('transformer.wpe.weight')!;
+    const weights = new Map(checkpoint.weights);
+    weights.set('transformer.wpe.weight', { ...wpe, shape: [256, 64], data: wpe.data.subarray(0, 256 * 64) });
+    const short = await InferenceEngine.fromOnnx(convertToOnnx({ ...checkpoint, config: { ...checkpoint.config, n_positions: 256 }, weights }));
+    const result = await short.generate(maestro, request);
+    expect(result.warnings.join()).toContain('used 4');
+    expect(result.steps[0]!.step.end_bar - result.steps[0]!.step.start_bar).toBe(4);
+    await short.release();
+  });
+
+  it('logs tokens as JSON lines and scores a continuation', async () => {
+    const { TokenLogger } = await import('../src/index.js');
+    const engine = await InferenceEngine.fromCheckpoint(checkpointPath);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'midigpt-log-')), 'logs', 'tokens.jsonl');
+    const result = await engine.generate(maestro, { ...request, config: { ...request.config, model_dim: 4 } }, { logger: new TokenLogger(file) });
+    const generated = result.steps[0]!.generated;
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.type === 'token')).toHaveLength(generated.length);
+    expect(lines.at(-1)).toMatchObject({ type: 'step_summary', tokens_generated: generated.length });
+    expect(lines[0]).toMatchObject({ type: 'token', pos: 0, tid: generated[0] });
+
+    const scores = await engine.scoreTokens(maestro, { ...request, config: { ...request.config, model_dim: 4 } }, generated);
+    expect(scores.n_tokens).toBe(generated.length);
+    expect(scores.log_probs.every((x) => Number.isFinite(x) && x <= 0)).toBe(true);
+    expect(scores.total_logp).toBeCloseTo(scores.log_probs.reduce((a, b) => a + b, 0), 6);
+    const illegal = await engine.scoreTokens(maestro, { ...request, config: { ...request.config, model_dim: 4 } }, [0]);
+    expect(illegal.log_probs[0]).toBe(-Infinity); // PieceStart cannot follow a prompt
+    await engine.release();
   });
 });

@@ -19,6 +19,7 @@ import { CheckpointError } from '../checkpoint/safetensors.js';
 import { convertToOnnx } from '../onnx/gpt2.js';
 import { Gpt2Runtime, type RuntimeOptions } from '../runtime/gpt2.js';
 import { TokenSampler } from '../sampling/filters.js';
+import type { TokenLogger } from './token-logger.js';
 import { Random } from '../sampling/random.js';
 
 export interface StepRecord {
@@ -34,6 +35,17 @@ export interface GenerateOptions {
   signal?: AbortSignal;
   /** Called after each token (step index, tokens of this step so far). */
   onToken?: (step: number, tokens: number) => void;
+  /** Records every sampled token and a summary per step as JSON lines. */
+  logger?: TokenLogger;
+}
+
+export interface TokenScores {
+  /** log p of each token under the model, grammar-masked (-Infinity for an illegal token). */
+  log_probs: number[];
+  total_logp: number;
+  n_tokens: number;
+  /** By token type: mean, sum and count of the log probabilities. */
+  per_type: Record<string, { mean: number; sum: number; n: number }>;
 }
 
 export interface GenerationResult {
@@ -49,10 +61,13 @@ export class ContextOverflowError extends Error {
 }
 
 export class InferenceEngine {
+  readonly #names: string[];
+
   private constructor(
     readonly runtime: Gpt2Runtime,
     readonly tokenizer: Tokenizer,
   ) {
+    this.#names = tokenizer.tokenNames();
     if (tokenizer.vocabSize !== runtime.config.vocab_size)
       throw new CheckpointError(
         `the model has ${runtime.config.vocab_size} tokens but its encoder config has ${tokenizer.vocabSize}: they do not belong together`,
@@ -74,18 +89,81 @@ export class InferenceEngine {
     await this.runtime.release();
   }
 
-  /** Runs a request (the reference's JSON shape) on a score; returns the new score and what each step did. */
+  /**
+   * Runs a request (the reference's JSON shape) on a score; returns the new score and what each
+   * step did. When a prompt does not fit the model, smaller windows from the encoder's
+   * `num_bars_map` are tried, largest first (generation.md §2.6).
+   */
   async generate(score: Score, requestJson: unknown, options: GenerateOptions = {}): Promise<GenerationResult> {
     const { request, warnings } = validateRequest(requestJson, score, this.tokenizer);
-    const records: StepRecord[] = [];
-    let current = score;
-    const steps = planRequest(request, score);
-    for (const [index, step] of steps.entries()) {
-      const { candidate, record } = await this.#runStep(current, request, step, index, options);
-      current = candidate;
-      records.push(record);
+    const dims = this.#windowSizes(request.config.model_dim);
+    for (const modelDim of dims) {
+      const config = { ...request.config, model_dim: modelDim, bars_per_step: Math.min(request.config.bars_per_step, modelDim) };
+      const attempt: GenerationRequest = { ...request, config };
+      try {
+        const records: StepRecord[] = [];
+        let current = score;
+        for (const [index, step] of planRequest(attempt, score).entries()) {
+          const { candidate, record } = await this.#runStep(current, attempt, step, index, options);
+          current = candidate;
+          records.push(record);
+        }
+        if (modelDim !== request.config.model_dim) warnings.push(`the prompts did not fit with model_dim ${request.config.model_dim}; used ${modelDim}`);
+        return { score: current, steps: records, warnings };
+      } catch (error) {
+        if (!(error instanceof ContextOverflowError) || modelDim === dims[dims.length - 1]) throw error;
+      }
     }
-    return { score: current, steps: records, warnings };
+    throw new ContextOverflowError('no window size fits the model');
+  }
+
+  // Window sizes to try, largest first: the encoder's sizes up to the request's.
+  #windowSizes(modelDim: number): number[] {
+    const sizes = (this.tokenizer.numBarsMap() ?? []).filter((d) => d <= modelDim).sort((a, b) => b - a);
+    return sizes.length ? [...new Set(sizes)] : [modelDim];
+  }
+
+  /**
+   * Teacher-forced log-likelihood of `tokens` as the continuation of step `stepIndex`'s prompt
+   * (the reference's `score_from_tokens`, with our prompt pipeline).
+   */
+  async scoreTokens(score: Score, requestJson: unknown, tokens: number[], stepIndex = 0): Promise<TokenScores> {
+    const empty: TokenScores = { log_probs: [], total_logp: 0, n_tokens: 0, per_type: {} };
+    const { request } = validateRequest(requestJson, score, this.tokenizer);
+    const step = planRequest(request, score)[stepIndex];
+    if (!step || tokens.length === 0) return empty;
+    const state = openStep(this.tokenizer, prepareStep(this.tokenizer, score, request, step));
+    const prompt = Array.from(state.prompt());
+    const { vocab_size: vocab, n_positions: maxContext } = this.runtime.config;
+    if (prompt.length + tokens.length > maxContext)
+      throw new ContextOverflowError(`the prompt and tokens (${prompt.length + tokens.length}) exceed the model's ${maxContext} positions`);
+    const logits = await this.runtime.forward([...prompt, ...tokens], this.runtime.createCache(prompt.length + tokens.length));
+    const names = this.#names;
+    const allowed = new Uint8Array(vocab);
+    const result: TokenScores = { log_probs: [], total_logp: 0, n_tokens: 0, per_type: {} };
+    for (const [i, token] of tokens.entries()) {
+      const row = logits.subarray((prompt.length - 1 + i) * vocab, (prompt.length + i) * vocab);
+      const anyLegal = state.mask(allowed) !== 'no-legal-token';
+      let max = -Infinity;
+      for (let id = 0; id < vocab; id++) if (!anyLegal || allowed[id]) max = Math.max(max, row[id]!);
+      let sum = 0;
+      for (let id = 0; id < vocab; id++) if (!anyLegal || allowed[id]) sum += Math.exp(row[id]! - max);
+      const logp = anyLegal && !allowed[token] ? -Infinity : row[token]! - max - Math.log(sum);
+      result.log_probs.push(logp);
+      result.total_logp += logp;
+      result.n_tokens++;
+      const type = names[token]!.slice(0, names[token]!.lastIndexOf(':'));
+      const entry = (result.per_type[type] ??= { mean: 0, sum: 0, n: 0 });
+      entry.sum += logp;
+      entry.n++;
+      entry.mean = entry.sum / entry.n;
+      try {
+        state.advance(token);
+      } catch {
+        break;
+      }
+    }
+    return result;
   }
 
   // §5.6 with our checks measured at one resolution: attempts with escalating temperature.
@@ -147,13 +225,21 @@ export class InferenceEngine {
       state.advance(token);
       generated.push(token);
       options.onToken?.(index, generated.length);
+      if (options.logger) options.logger.token(generated.length - 1, token, this.#names[token]!, countLegal(allowed));
       if (state.complete() || generated.length >= budget) break;
       position[0] = nextPosition++;
       logits = await this.runtime.forward([token], cache, { positions: position });
       row = logits;
     }
+    options.logger?.stepSummary(prompt.length, generated, this.#names);
     return generated;
   }
+}
+
+function countLegal(allowed: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < allowed.length; i++) n += allowed[i]!;
+  return n;
 }
 
 function noteCount(score: Score, step: GenerationStep): number {
