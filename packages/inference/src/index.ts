@@ -15,3 +15,6 @@ export type { FilterSettings } from './sampling/filters.js';
 export { Random } from './sampling/random.js';
 export { readPtCheckpoint } from './checkpoint/pt.js';
 export { readCheckpoint } from './checkpoint/read.js';
+export { modelHome } from './hub/cache.js';
+export { pretrainedPath, PRETRAINED } from './hub/pretrained.js';
+export type { DownloadProgress, PretrainedOptions } from './hub/pretrained.js';

@@ -15,6 +15,8 @@ import {
   type SessionState,
 } from '@midigpt/core';
 import { readCheckpoint } from '../checkpoint/read.js';
+import { cachedConversion } from '../hub/cache.js';
+import { pretrainedPath, type PretrainedOptions } from '../hub/pretrained.js';
 import { CheckpointError } from '../checkpoint/safetensors.js';
 import { convertToOnnx } from '../onnx/gpt2.js';
 import { Gpt2Runtime, type RuntimeOptions } from '../runtime/gpt2.js';
@@ -80,9 +82,19 @@ export class InferenceEngine {
     return new InferenceEngine(runtime, Tokenizer.fromConfig(runtime.encoderConfig));
   }
 
-  /** A `.safetensors` or `.pt` checkpoint, converted in memory. */
-  static async fromCheckpoint(path: string, options: RuntimeOptions = {}): Promise<InferenceEngine> {
-    return InferenceEngine.fromOnnx(convertToOnnx(readCheckpoint(path)), options);
+  /**
+   * A `.safetensors` or `.pt` checkpoint. Converted on the first load and kept in the model
+   * cache under the checkpoint's sha256, so later loads skip the conversion.
+   */
+  static async fromCheckpoint(path: string, options: RuntimeOptions & { quantize?: 'int8' } = {}): Promise<InferenceEngine> {
+    const variant = options.quantize ?? 'float32';
+    const model = cachedConversion(path, variant, () => convertToOnnx(readCheckpoint(path), options.quantize ? { quantize: options.quantize } : {}));
+    return InferenceEngine.fromOnnx(model, options);
+  }
+
+  /** A released model by name (`yellow`, `yellow_small`, `prism_medium`, `expressive`, ...), downloaded on first use. */
+  static async fromPretrained(name: string, options: RuntimeOptions & PretrainedOptions & { quantize?: 'int8' } = {}): Promise<InferenceEngine> {
+    return InferenceEngine.fromCheckpoint(await pretrainedPath(name, options), options);
   }
 
   async release(): Promise<void> {
