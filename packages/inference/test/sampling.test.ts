@@ -152,3 +152,22 @@ describe('engine extras', () => {
     await engine.release();
   });
 });
+
+describe('variations', () => {
+  it('samples several results in one batch, each as its own seeded run would, best first', async () => {
+    const engine = await InferenceEngine.fromCheckpoint(path.join(parityDir, 'model', 'tiny_gpt2_yellow.safetensors'));
+    const score = Score.fromMidi(parityMidiPath('edge_drums_and_melodic.mid')).window(0, 8);
+    const request = (seed: number) => ({ tracks: [{ id: 0, bars: [2, 5] }, { id: 1, bars: [] }], config: { model_dim: 4, seed, top_p: 0.95, max_attempts: 1 } });
+    const batch = await engine.generateVariations(score, request(5), 3);
+    expect(batch).toHaveLength(3);
+    for (let i = 1; i < batch.length; i++) expect(batch[i - 1]!.logLikelihood).toBeGreaterThanOrEqual(batch[i]!.logLikelihood);
+    for (let k = 0; k < 3; k++) {
+      const solo = await engine.generate(score, request(5 + 1000 * k));
+      const match = batch.find((v) => JSON.stringify(v.steps.map((s) => s.generated)) === JSON.stringify(solo.steps.map((s) => s.generated)));
+      expect(match, `variation ${k}`).toBeDefined();
+      expect(match!.logLikelihood).toBeCloseTo(solo.logLikelihood, 3);
+    }
+    await expect(engine.generateVariations(score, request(5), 0)).rejects.toThrow('from 1 to 64');
+    await engine.release();
+  });
+});

@@ -18,6 +18,8 @@ export interface ForwardOptions {
   positions?: ArrayLike<number>;
   /** 1 = later tokens may attend to this new token (default: all 1). */
   visible?: ArrayLike<number>;
+  /** The cache lane to run on (default 0). */
+  lane?: number;
 }
 
 export class Gpt2Runtime {
@@ -39,24 +41,25 @@ export class Gpt2Runtime {
     return new Gpt2Runtime(session, JSON.parse(meta['midigpt.model_config'] ?? '{}') as Gpt2Config, meta['midigpt.encoder_config'] ?? 'null');
   }
 
-  /** An empty cache sized for `capacity` tokens (it grows when needed). */
-  createCache(capacity = 256): KvCache {
-    return new KvCache(this.config, capacity);
+  /** An empty cache sized for `capacity` tokens per lane (it grows when needed). */
+  createCache(capacity = 256, batch = 1): KvCache {
+    return new KvCache(this.config, capacity, batch);
   }
 
-  /** Runs `tokens` after the cache's tokens, appends them to the cache, returns logits [T, vocab]. */
+  /** Runs `tokens` after one lane's tokens, appends them to that lane, returns logits [T, vocab]. */
   async forward(tokens: ArrayLike<number>, cache: KvCache, options: ForwardOptions = {}): Promise<Float32Array> {
     const T = tokens.length;
-    if (cache.length + T > this.config.n_positions)
-      throw new Error(`${cache.length + T} tokens exceed the model's ${this.config.n_positions} positions`);
-    cache.reserve(T);
-    const { heads: H, headDim: hd, length: L } = cache;
-    // An empty cache is fed as zero slots: the prefill attends only among its own tokens.
-    const C = L === 0 ? 0 : cache.capacity;
+    const lane = options.lane ?? 0;
+    const L = cache.lengths[lane]!;
+    if (L + T > this.config.n_positions) throw new Error(`${L + T} tokens exceed the model's ${this.config.n_positions} positions`);
+    cache.ensureCapacity(L + T);
+    const { heads: H, headDim: hd, capacity } = cache;
+    // An empty lane is fed as zero slots: the prefill attends only among its own tokens.
+    const C = L === 0 ? 0 : capacity;
     const ids = new BigInt64Array(T);
     const positions = new BigInt64Array(T);
     const mask = new BigInt64Array(C + T);
-    mask.set(cache.visible.subarray(0, L));
+    mask.set(cache.visible.subarray(lane * capacity, lane * capacity + L));
     for (let i = 0; i < T; i++) {
       ids[i] = BigInt(tokens[i]!);
       positions[i] = BigInt(options.positions ? options.positions[i]! : L + i);
@@ -67,16 +70,55 @@ export class Gpt2Runtime {
       position_ids: new ort.Tensor('int64', positions, [1, T]),
       attention_mask: new ort.Tensor('int64', mask, [1, C + T]),
     };
+    const size = cache.laneSize;
     const empty = new Float32Array(0);
     for (let i = 0; i < this.config.n_layer; i++) {
-      feeds[`cache_key_${i}`] = new ort.Tensor('float32', C ? cache.keys[i]! : empty, [1, H, hd, C]);
-      feeds[`cache_value_${i}`] = new ort.Tensor('float32', C ? cache.values[i]! : empty, [1, H, C, hd]);
+      feeds[`cache_key_${i}`] = new ort.Tensor('float32', C ? cache.keys[i]!.subarray(lane * size, (lane + 1) * size) : empty, [1, H, hd, C]);
+      feeds[`cache_value_${i}`] = new ort.Tensor('float32', C ? cache.values[i]!.subarray(lane * size, (lane + 1) * size) : empty, [1, H, C, hd]);
     }
     const out = await this.session.run(feeds);
     for (let i = 0; i < this.config.n_layer; i++)
-      cache.write(i, out[`new_key_${i}`]!.data as Float32Array, out[`new_value_${i}`]!.data as Float32Array, T);
-    cache.visible.set(mask.subarray(C, C + T), L);
-    cache.length += T;
+      cache.write(i, lane, out[`new_key_${i}`]!.data as Float32Array, out[`new_value_${i}`]!.data as Float32Array, T);
+    cache.visible.set(mask.subarray(C, C + T), lane * capacity + L);
+    cache.lengths[lane] = L + T;
+    return out.logits!.data as Float32Array;
+  }
+
+  /**
+   * One new token for every lane at once (lanes may hold different lengths);
+   * returns logits [batch, vocab]. `positions[b]` is lane b's position id.
+   */
+  async decodeBatch(tokens: ArrayLike<number>, cache: KvCache, positions: ArrayLike<number>): Promise<Float32Array> {
+    const B = cache.batch;
+    cache.ensureCapacity(Math.max(...cache.lengths) + 1);
+    const { heads: H, headDim: hd, capacity: C } = cache;
+    const ids = new BigInt64Array(B);
+    const position = new BigInt64Array(B);
+    const mask = new BigInt64Array(B * (C + 1));
+    for (let b = 0; b < B; b++) {
+      ids[b] = BigInt(tokens[b]!);
+      position[b] = BigInt(positions[b]!);
+      mask.set(cache.visible.subarray(b * C, b * C + cache.lengths[b]!), b * (C + 1));
+      mask[b * (C + 1) + C] = 1n;
+    }
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', ids, [B, 1]),
+      position_ids: new ort.Tensor('int64', position, [B, 1]),
+      attention_mask: new ort.Tensor('int64', mask, [B, C + 1]),
+    };
+    for (let i = 0; i < this.config.n_layer; i++) {
+      feeds[`cache_key_${i}`] = new ort.Tensor('float32', cache.keys[i]!, [B, H, hd, C]);
+      feeds[`cache_value_${i}`] = new ort.Tensor('float32', cache.values[i]!, [B, H, C, hd]);
+    }
+    const out = await this.session.run(feeds);
+    const lane = H * hd;
+    for (let i = 0; i < this.config.n_layer; i++) {
+      const keys = out[`new_key_${i}`]!.data as Float32Array;
+      const values = out[`new_value_${i}`]!.data as Float32Array;
+      for (let b = 0; b < B; b++) cache.write(i, b, keys.subarray(b * lane, (b + 1) * lane), values.subarray(b * lane, (b + 1) * lane), 1);
+    }
+    for (let b = 0; b < B; b++) cache.visible[b * C + cache.lengths[b]!] = 1n;
+    for (let b = 0; b < B; b++) cache.lengths[b]!++;
     return out.logits!.data as Float32Array;
   }
 
@@ -94,6 +136,7 @@ export class Gpt2Runtime {
       const part: ForwardOptions = {};
       if (options.positions) part.positions = Array.prototype.slice.call(options.positions, start, end) as number[];
       if (options.visible) part.visible = Array.prototype.slice.call(options.visible, start, end) as number[];
+      if (options.lane !== undefined) part.lane = options.lane;
       const out = await this.forward(Array.prototype.slice.call(tokens, start, end) as number[], cache, part);
       logits = out.subarray(out.length - vocab);
     }

@@ -1,70 +1,89 @@
-// The KV cache the runtime owns: per layer, keys stored transposed
-// [H, hd, capacity] and values [H, capacity, hd], plus which slots the model
-// may attend to. New tokens are written in place; the buffers grow by
-// doubling, so a token never copies the whole cache.
+// The KV cache the runtime owns: for each of `batch` lanes and each layer,
+// keys stored transposed [H, hd, capacity] and values [H, capacity, hd], plus
+// which slots the model may attend to. Lanes are contiguous blocks, so one
+// lane can be run alone or all together. New tokens are written in place; the
+// buffers grow by doubling, so a token never copies the whole cache.
 import type { Gpt2Config } from '../checkpoint/gpt2.js';
 
 export class KvCache {
-  /** Tokens stored. */
-  length = 0;
   capacity: number;
+  /** Per layer: [batch, H, hd, capacity]. */
   keys: Float32Array[];
+  /** Per layer: [batch, H, capacity, hd]. */
   values: Float32Array[];
-  /** 1 = the slot may be attended to (0 for hidden spans and unused slots). */
+  /** [batch, capacity]: 1 = the slot may be attended to (0 for hidden spans and unused slots). */
   visible: BigInt64Array;
+  /** Tokens stored per lane. */
+  readonly lengths: Int32Array;
+  readonly batch: number;
   readonly heads: number;
   readonly headDim: number;
   readonly maxCapacity: number;
 
-  constructor(config: Gpt2Config, capacity = 64) {
+  constructor(config: Gpt2Config, capacity = 64, batch = 1) {
+    this.batch = batch;
     this.heads = config.n_head;
     this.headDim = config.n_embd / config.n_head;
     this.maxCapacity = config.n_positions;
     this.capacity = Math.min(Math.max(1, capacity), this.maxCapacity);
-    this.keys = Array.from({ length: config.n_layer }, () => new Float32Array(this.heads * this.headDim * this.capacity));
-    this.values = Array.from({ length: config.n_layer }, () => new Float32Array(this.heads * this.capacity * this.headDim));
-    this.visible = new BigInt64Array(this.capacity);
+    this.lengths = new Int32Array(batch);
+    const block = batch * this.heads * this.headDim * this.capacity;
+    this.keys = Array.from({ length: config.n_layer }, () => new Float32Array(block));
+    this.values = Array.from({ length: config.n_layer }, () => new Float32Array(block));
+    this.visible = new BigInt64Array(batch * this.capacity);
   }
 
-  /** Makes room for `extra` more tokens (doubling; existing entries are moved once). */
-  reserve(extra: number): void {
-    const needed = this.length + extra;
+  /** Tokens stored in lane 0 (the only lane of an unbatched cache). */
+  get length(): number {
+    return this.lengths[0]!;
+  }
+
+  /** Elements of one lane in `keys[layer]` / `values[layer]`. */
+  get laneSize(): number {
+    return this.heads * this.headDim * this.capacity;
+  }
+
+  /** Makes room for `needed` tokens per lane (doubling; entries are moved once). */
+  ensureCapacity(needed: number): void {
     if (needed <= this.capacity) return;
     let capacity = this.capacity;
     while (capacity < needed) capacity *= 2;
     capacity = Math.max(needed, Math.min(capacity, this.maxCapacity));
-    const { heads: H, headDim: hd } = this;
-    this.keys = this.keys.map((old) => {
-      const grown = new Float32Array(H * hd * capacity);
-      for (let row = 0; row < H * hd; row++) grown.set(old.subarray(row * this.capacity, row * this.capacity + this.length), row * capacity);
+    const { heads: H, headDim: hd, capacity: old, batch } = this;
+    const rows = batch * H; // key rows are [lane, head, dim], value blocks are [lane, head]
+    this.keys = this.keys.map((k) => {
+      const grown = new Float32Array(rows * hd * capacity);
+      for (let row = 0; row < rows * hd; row++) grown.set(k.subarray(row * old, row * old + old), row * capacity);
       return grown;
     });
-    this.values = this.values.map((old) => {
-      const grown = new Float32Array(H * capacity * hd);
-      for (let h = 0; h < H; h++) grown.set(old.subarray(h * this.capacity * hd, (h * this.capacity + this.length) * hd), h * capacity * hd);
+    this.values = this.values.map((v) => {
+      const grown = new Float32Array(rows * capacity * hd);
+      for (let block = 0; block < rows; block++) grown.set(v.subarray(block * old * hd, (block + 1) * old * hd), block * capacity * hd);
       return grown;
     });
-    const visible = new BigInt64Array(capacity);
-    visible.set(this.visible.subarray(0, this.length));
+    const visible = new BigInt64Array(batch * capacity);
+    for (let lane = 0; lane < batch; lane++) visible.set(this.visible.subarray(lane * old, lane * old + old), lane * capacity);
     this.visible = visible;
     this.capacity = capacity;
   }
 
-  /** Appends the new tokens' keys [H, hd, T] and values [H, T, hd] of one layer. */
-  write(layer: number, newKeys: Float32Array, newValues: Float32Array, count: number): void {
-    const { heads: H, headDim: hd, capacity, length } = this;
+  /** Appends `count` new tokens' keys [H, hd, count] and values [H, count, hd] of one layer to a lane. */
+  write(layer: number, lane: number, newKeys: Float32Array, newValues: Float32Array, count: number): void {
+    const { heads: H, headDim: hd, capacity } = this;
+    const at = this.lengths[lane]!;
     const keys = this.keys[layer]!;
     const values = this.values[layer]!;
-    for (let row = 0; row < H * hd; row++) keys.set(newKeys.subarray(row * count, (row + 1) * count), row * capacity + length);
-    for (let h = 0; h < H; h++) values.set(newValues.subarray(h * count * hd, (h + 1) * count * hd), (h * capacity + length) * hd);
+    const rowBase = lane * H * hd;
+    for (let row = 0; row < H * hd; row++) keys.set(newKeys.subarray(row * count, (row + 1) * count), (rowBase + row) * capacity + at);
+    for (let h = 0; h < H; h++) values.set(newValues.subarray(h * count * hd, (h + 1) * count * hd), ((lane * H + h) * capacity + at) * hd);
   }
 
   /** attention_approx: hidden slots keep attention weight but carry K = -1e4 and V = 0 (generation.md §6). */
-  nullSlots(from: number, to: number): void {
+  nullSlots(lane: number, from: number, to: number): void {
     const { heads: H, headDim: hd, capacity } = this;
     for (let layer = 0; layer < this.keys.length; layer++) {
-      for (let row = 0; row < H * hd; row++) this.keys[layer]!.fill(-1e4, row * capacity + from, row * capacity + to);
-      for (let h = 0; h < H; h++) this.values[layer]!.fill(0, (h * capacity + from) * hd, (h * capacity + to) * hd);
+      for (let row = lane * H * hd; row < (lane + 1) * H * hd; row++) this.keys[layer]!.fill(-1e4, row * capacity + from, row * capacity + to);
+      for (let h = lane * H; h < (lane + 1) * H; h++) this.values[layer]!.fill(0, (h * capacity + from) * hd, (h * capacity + to) * hd);
     }
   }
 }

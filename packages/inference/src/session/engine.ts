@@ -20,6 +20,7 @@ import { pretrainedPath, type PretrainedOptions } from '../hub/pretrained.js';
 import { CheckpointError } from '../checkpoint/safetensors.js';
 import { convertToOnnx } from '../onnx/gpt2.js';
 import { Gpt2Runtime, type RuntimeOptions } from '../runtime/gpt2.js';
+import type { KvCache } from '../runtime/kv-cache.js';
 import { TokenSampler } from '../sampling/filters.js';
 import type { TokenLogger } from './token-logger.js';
 import { Random } from '../sampling/random.js';
@@ -54,6 +55,8 @@ export interface GenerationResult {
   score: Score;
   steps: StepRecord[];
   warnings: string[];
+  /** log-likelihood of the generated tokens under the model (grammar-masked, temperature 1). */
+  logLikelihood: number;
 }
 
 /** The prompt is longer than the model's context. */
@@ -107,21 +110,35 @@ export class InferenceEngine {
    * `num_bars_map` are tried, largest first (generation.md §2.6).
    */
   async generate(score: Score, requestJson: unknown, options: GenerateOptions = {}): Promise<GenerationResult> {
+    return (await this.generateVariations(score, requestJson, 1, options))[0]!;
+  }
+
+  /**
+   * `count` alternative results of one request, sampled side by side (one batched forward per
+   * token), best first by the model's log-likelihood of what it generated. Variation k draws
+   * from a generator seeded with `seed + 1000·k + attempt`.
+   */
+  async generateVariations(score: Score, requestJson: unknown, count: number, options: GenerateOptions = {}): Promise<GenerationResult[]> {
+    if (!Number.isInteger(count) || count < 1 || count > 64) throw new RangeError('the number of variations must be an integer from 1 to 64');
     const { request, warnings } = validateRequest(requestJson, score, this.tokenizer);
     const dims = this.#windowSizes(request.config.model_dim);
     for (const modelDim of dims) {
       const config = { ...request.config, model_dim: modelDim, bars_per_step: Math.min(request.config.bars_per_step, modelDim) };
       const attempt: GenerationRequest = { ...request, config };
       try {
-        const records: StepRecord[] = [];
-        let current = score;
+        const lanes = Array.from({ length: count }, () => ({ score, steps: [] as StepRecord[], logLikelihood: 0 }));
         for (const [index, step] of planRequest(attempt, score).entries()) {
-          const { candidate, record } = await this.#runStep(current, attempt, step, index, options);
-          current = candidate;
-          records.push(record);
+          const results = await this.#runStep(lanes.map((l) => l.score), attempt, step, index, options);
+          results.forEach((r, k) => {
+            lanes[k]!.score = r.candidate;
+            lanes[k]!.steps.push(r.record);
+            lanes[k]!.logLikelihood += r.logLikelihood;
+          });
         }
-        if (modelDim !== request.config.model_dim) warnings.push(`the prompts did not fit with model_dim ${request.config.model_dim}; used ${modelDim}`);
-        return { score: current, steps: records, warnings };
+        const notes = modelDim !== request.config.model_dim ? [`the prompts did not fit with model_dim ${request.config.model_dim}; used ${modelDim}`] : [];
+        return lanes
+          .map((l) => ({ score: l.score, steps: l.steps, warnings: [...warnings, ...notes], logLikelihood: l.logLikelihood }))
+          .sort((a, b) => b.logLikelihood - a.logLikelihood);
       } catch (error) {
         if (!(error instanceof ContextOverflowError) || modelDim === dims[dims.length - 1]) throw error;
       }
@@ -179,73 +196,123 @@ export class InferenceEngine {
   }
 
   // §5.6 with our checks measured at one resolution: attempts with escalating temperature.
-  async #runStep(score: Score, request: GenerationRequest, step: GenerationStep, index: number, options: GenerateOptions) {
+  // All variations share the first attempt's batch; a variation whose result fails a check
+  // is retried on its own.
+  async #runStep(scores: Score[], request: GenerationRequest, step: GenerationStep, index: number, options: GenerateOptions) {
     const c = request.config;
-    const reasons: string[] = [];
+    const results: Array<{ candidate: Score; record: StepRecord; logLikelihood: number } | undefined> = scores.map(() => undefined);
+    const reasons: string[][] = scores.map(() => []);
     for (let attempt = 0; attempt < c.max_attempts; attempt++) {
+      const pending = scores.map((_, k) => k).filter((k) => !results[k]);
+      if (pending.length === 0) break;
       const temperature = c.temperature * c.temperature_escalation ** attempt;
-      const random = new Random(c.seed >= 0 ? c.seed + attempt : (Math.random() * 2 ** 32) >>> 0);
-      const state = openStep(this.tokenizer, prepareStep(this.tokenizer, score, request, step));
-      const generated = await this.#sample(state, request, temperature, random, index, options);
-      const candidate = writeBack(score, state, this.tokenizer);
-      const record = { step, prompt: state.prompt(), hiddenSpans: state.hiddenSpans(), generated, attempts: attempt + 1 };
-      const silent = c.silence_check && noteCount(candidate, step) === 0;
-      const unchanged = c.novelty_check && sameTargets(score, candidate, step);
-      if (!silent && !unchanged) return { candidate, record };
-      reasons.push(silent ? 'no notes in the generated bars' : 'the generated bars are identical to the input');
+      const states = pending.map((k) => openStep(this.tokenizer, prepareStep(this.tokenizer, scores[k]!, request, step)));
+      const randoms = pending.map((k) => new Random(c.seed >= 0 ? c.seed + 1000 * k + attempt : (Math.random() * 2 ** 32) >>> 0));
+      const sampled = await this.#sample(states, request, temperature, randoms, index, options);
+      pending.forEach((k, i) => {
+        const state = states[i]!;
+        const candidate = writeBack(scores[k]!, state, this.tokenizer);
+        const record = { step, prompt: state.prompt(), hiddenSpans: state.hiddenSpans(), generated: sampled[i]!.generated, attempts: attempt + 1 };
+        const silent = c.silence_check && noteCount(candidate, step) === 0;
+        const unchanged = c.novelty_check && sameTargets(scores[k]!, candidate, step);
+        if (!silent && !unchanged) results[k] = { candidate, record, logLikelihood: sampled[i]!.logLikelihood };
+        else reasons[k]!.push(silent ? 'no notes in the generated bars' : 'the generated bars are identical to the input');
+      });
     }
-    throw new Error(`step ${index + 1}: no acceptable result after ${c.max_attempts} attempt(s): ${reasons.join('; ')}`);
+    const failed = results.findIndex((r) => !r);
+    if (failed >= 0)
+      throw new Error(`step ${index + 1}: no acceptable result after ${c.max_attempts} attempt(s): ${reasons[failed]!.join('; ')}`);
+    return results as Array<{ candidate: Score; record: StepRecord; logLikelihood: number }>;
   }
 
-  // §5.1 and §6: prefill the prompt, then one token at a time under the mask.
-  async #sample(state: SessionState, request: GenerationRequest, temperature: number, random: Random, index: number, options: GenerateOptions) {
+  // §5.1 and §6: prefill each lane's prompt, then one token per lane at a time under its mask.
+  async #sample(states: SessionState[], request: GenerationRequest, temperature: number, randoms: Random[], index: number, options: GenerateOptions) {
     const { n_positions: maxContext, vocab_size: vocab } = this.runtime.config;
     const mode = request.config.mask_mode;
+    const prompts = states.map((s) => s.prompt());
+    const longest = Math.max(...prompts.map((p) => p.length));
+    if (longest >= maxContext)
+      throw new ContextOverflowError(`step ${index + 1}: the prompt has ${longest} tokens; the model takes at most ${maxContext}`);
+    const B = states.length;
+    const cache = this.runtime.createCache(Math.min(maxContext, longest + 256), B);
+    const rows: Float32Array[] = [];
+    const next = new Float64Array(B); // next position id per lane
+    for (let b = 0; b < B; b++) {
+      const { row, nextPosition } = await this.#prefill(states[b]!, cache, b, mode);
+      rows.push(row);
+      next[b] = nextPosition;
+    }
+    const settings = { ...request.config, temperature }; // once per attempt, not per token
+    const sampler = new TokenSampler(vocab);
+    const allowed = new Uint8Array(vocab);
+    const generated: number[][] = states.map(() => []);
+    const logLikelihood = new Float64Array(B);
+    const active = states.map((s) => !s.complete());
+    const budgets = prompts.map((p) => maxContext - p.length - 1); // per step (B4 fixed)
+    const tokens = new Float64Array(B);
+    const positions = new Float64Array(B);
+    for (;;) {
+      options.signal?.throwIfAborted();
+      for (let b = 0; b < B; b++) {
+        if (!active[b]) continue;
+        const state = states[b]!;
+        if (generated[b]!.length >= budgets[b]! || state.mask(allowed) === 'no-legal-token') {
+          active[b] = false;
+          continue;
+        }
+        const token = sampler.pick(rows[b]!, allowed, settings, randoms[b]!);
+        logLikelihood[b]! += logProbability(rows[b]!, allowed, token);
+        state.advance(token);
+        generated[b]!.push(token);
+        if (b === 0) options.onToken?.(index, generated[0]!.length);
+        options.logger?.token(generated[b]!.length - 1, token, this.#names[token]!, countLegal(allowed));
+        tokens[b] = token;
+        if (state.complete() || generated[b]!.length >= budgets[b]!) active[b] = false;
+      }
+      if (!active.some(Boolean)) break;
+      for (let b = 0; b < B; b++) positions[b] = active[b] ? next[b]!++ : 0;
+      if (B === 1) {
+        rows[0] = await this.runtime.forward([tokens[0]!], cache, { positions });
+      } else {
+        // Finished lanes ride along with a dummy token; their cache lanes are no longer read.
+        const logits = await this.runtime.decodeBatch(tokens, cache, positions);
+        for (let b = 0; b < B; b++) rows[b] = logits.subarray(b * vocab, (b + 1) * vocab);
+      }
+    }
+    states.forEach((_, b) => options.logger?.stepSummary(prompts[b]!.length, generated[b]!, this.#names));
+    return states.map((_, b) => ({ generated: generated[b]!, logLikelihood: logLikelihood[b]! }));
+  }
+
+  // One lane's prompt into the cache. attention_skip leaves hidden tokens out and keeps true
+  // positions; attention hides span slots from every later query; attention_approx nulls them.
+  async #prefill(state: SessionState, cache: KvCache, lane: number, mode: string): Promise<{ row: Float32Array; nextPosition: number }> {
+    const vocab = this.runtime.config.vocab_size;
     const prompt = state.prompt();
-    if (prompt.length >= maxContext)
-      throw new ContextOverflowError(`step ${index + 1}: the prompt has ${prompt.length} tokens; the model takes at most ${maxContext}`);
     const spans = state.hiddenSpans();
     const hidden = new Uint8Array(prompt.length);
     for (const [from, to] of spans) hidden.fill(1, from, to);
     const skip = mode === 'attention_skip' && spans.length > 0;
     const keyMask = (mode === 'attention' || mode === 'attention_approx') && spans.length > 0;
-
-    // Prefill. attention_skip leaves hidden tokens out and keeps true positions;
-    // attention hides span slots from every later query.
     const kept = skip ? Array.from(prompt.keys()).filter((i) => !hidden[i]) : null;
-    const cache = this.runtime.createCache(Math.min(maxContext, prompt.length + 256));
-    let logits = kept
-      ? await this.runtime.prefill(kept.map((i) => prompt[i]!), cache, { positions: kept })
-      : await this.runtime.prefill(prompt, cache, keyMask ? { visible: Array.from(hidden, (h) => 1 - h) } : {});
-    if (mode === 'attention_approx') {
-      for (const [from, to] of spans) cache.nullSlots(from, to);
-      cache.visible.fill(1n, 0, cache.length); // approx: later queries see the nulled slots
+    const logits = kept
+      ? await this.runtime.prefill(kept.map((i) => prompt[i]!), cache, { positions: kept, lane })
+      : await this.runtime.prefill(prompt, cache, { lane, ...(keyMask ? { visible: Array.from(hidden, (h) => 1 - h) } : {}) });
+    if (mode === 'attention_approx' && spans.length > 0) {
+      for (const [from, to] of spans) cache.nullSlots(lane, from, to);
+      cache.visible.fill(1n, lane * cache.capacity, lane * cache.capacity + cache.lengths[lane]!); // later queries see the nulled slots
     }
-    const position = new Float64Array(1);
-    let nextPosition = kept ? kept[kept.length - 1]! + 1 : prompt.length; // B8 fixed: no skipped position
-    let row = logits.subarray(logits.length - vocab);
-
-    const settings = { ...request.config, temperature }; // once per attempt, not per token
-    const sampler = new TokenSampler(vocab);
-    const allowed = new Uint8Array(vocab);
-    const budget = maxContext - prompt.length - 1; // per step (B4 fixed)
-    const generated: number[] = [];
-    while (!state.complete() && generated.length < budget) {
-      options.signal?.throwIfAborted();
-      if (state.mask(allowed) === 'no-legal-token') break;
-      const token = sampler.pick(row, allowed, settings, random);
-      state.advance(token);
-      generated.push(token);
-      options.onToken?.(index, generated.length);
-      if (options.logger) options.logger.token(generated.length - 1, token, this.#names[token]!, countLegal(allowed));
-      if (state.complete() || generated.length >= budget) break;
-      position[0] = nextPosition++;
-      logits = await this.runtime.forward([token], cache, { positions: position });
-      row = logits;
-    }
-    options.logger?.stepSummary(prompt.length, generated, this.#names);
-    return generated;
+    const nextPosition = kept ? kept[kept.length - 1]! + 1 : prompt.length; // B8 fixed: no skipped position
+    return { row: logits.subarray(logits.length - vocab), nextPosition };
   }
+}
+
+// log p(token) under the grammar-masked softmax at temperature 1.
+function logProbability(row: Float32Array, allowed: Uint8Array, token: number): number {
+  let max = -Infinity;
+  for (let id = 0; id < row.length; id++) if (allowed[id] && row[id]! > max) max = row[id]!;
+  let sum = 0;
+  for (let id = 0; id < row.length; id++) if (allowed[id]) sum += Math.exp(row[id]! - max);
+  return row[token]! - max - Math.log(sum);
 }
 
 function countLegal(allowed: Uint8Array): number {
