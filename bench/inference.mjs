@@ -58,6 +58,16 @@ for (const name of process.argv[2] ? [process.argv[2]] : Object.keys(SHAPES)) {
     }
     decode[context] = median(times);
   }
+  // Four variations decoded together at context 500.
+  const batchCache = runtime.createCache(532, 4);
+  for (let lane = 0; lane < 4; lane++) await runtime.prefill(tokens(500), batchCache, { lane });
+  const batchTimes = [];
+  for (let i = 0; i < 20; i++) {
+    const t = performance.now();
+    await runtime.decodeBatch([1, 2, 3, 4], batchCache, [500 + i, 500 + i, 500 + i, 500 + i]);
+    batchTimes.push(performance.now() - t);
+  }
+  const batched = median(batchTimes);
   await runtime.release();
 
   const engine = await InferenceEngine.fromOnnx(model, { threads });
@@ -96,6 +106,7 @@ for (const name of process.argv[2] ? [process.argv[2]] : Object.keys(SHAPES)) {
   console.log(`${name} (${SHAPES[name].n_embd}/${SHAPES[name].n_layer}/${SHAPES[name].n_head}), ${process.env.QUANTIZE ?? 'fp32'}, ${threads} threads`);
   console.log(`  prefill 500 / 1900 tokens: ${prefill500.toFixed(0)} / ${prefill1900.toFixed(0)} ms`);
   console.log(`  decode per token at 100/500/1000/1900: ${[100, 500, 1000, 1900].map((c) => decode[c].toFixed(2)).join(' / ')} ms`);
+  console.log(`  4 variations decoded together at context 500: ${batched.toFixed(2)} ms per step = ${(batched / 4).toFixed(2)} ms per token`);
   console.log(`  infill session (2 bars of track 1, Aicha bars 0-7, model_dim 8): ${generated} tokens in ${seconds.toFixed(2)} s = ${(generated / seconds).toFixed(0)} tok/s`);
   console.log(`  AR session (new track over Aicha bars 0-7, model_dim 8): ${arTokens} tokens in ${arSeconds.toFixed(2)} s = ${(arTokens / arSeconds).toFixed(0)} tok/s`);
   console.log(`  time outside the model forward (prompts, masks, sampling, write-back): infill ${(100 * infillOutside).toFixed(1)} %, AR ${(100 * arOutside).toFixed(1)} %`);
