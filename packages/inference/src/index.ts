@@ -7,7 +7,7 @@ export type { ConvertOptions } from './onnx/gpt2.js';
 export { Gpt2Runtime } from './runtime/gpt2.js';
 export type { ForwardOptions, RuntimeOptions } from './runtime/gpt2.js';
 export { KvCache } from './runtime/kv-cache.js';
-export { InferenceEngine, ContextOverflowError } from './session/engine.js';
+export { InferenceEngine, ContextOverflowError, SamplingSession } from './session/engine.js';
 export type { GenerateOptions, GenerationResult, StepRecord, TokenScores } from './session/engine.js';
 export { TokenLogger } from './session/token-logger.js';
 export { TokenSampler } from './sampling/filters.js';

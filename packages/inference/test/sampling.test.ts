@@ -90,6 +90,15 @@ describe('InferenceEngine', () => {
     }
   });
 
+  it('has the reference shape session(score, request).run() and reports progress', async () => {
+    const events: Array<{ tokens: number; steps: number }> = [];
+    const result = await engine.session(score, request({ seed: 2 })).run({ onProgress: (p) => events.push(p) });
+    expect(events.length).toBe(result.steps.reduce((n, s) => n + s.generated.length, 0));
+    expect(events.at(-1)!.tokens).toBe(events.length);
+    expect(events[0]!.steps).toBe(result.steps.length);
+    expect(() => engine.session(score, { tracks: [{ id: 9, bars: [1] }] })).toThrow('out of range');
+  });
+
   it('stops on an aborted signal', async () => {
     const controller = new AbortController();
     const run = engine.generate(score, request({ seed: 1 }), {
@@ -143,11 +152,11 @@ describe('engine extras', () => {
     expect(lines.at(-1)).toMatchObject({ type: 'step_summary', tokens_generated: generated.length });
     expect(lines[0]).toMatchObject({ type: 'token', pos: 0, tid: generated[0] });
 
-    const scores = await engine.scoreTokens(maestro, { ...request, config: { ...request.config, model_dim: 4 } }, generated);
+    const scores = await engine.scoreFromTokens(maestro, { ...request, config: { ...request.config, model_dim: 4 } }, generated);
     expect(scores.n_tokens).toBe(generated.length);
     expect(scores.log_probs.every((x) => Number.isFinite(x) && x <= 0)).toBe(true);
     expect(scores.total_logp).toBeCloseTo(scores.log_probs.reduce((a, b) => a + b, 0), 6);
-    const illegal = await engine.scoreTokens(maestro, { ...request, config: { ...request.config, model_dim: 4 } }, [0]);
+    const illegal = await engine.scoreFromTokens(maestro, { ...request, config: { ...request.config, model_dim: 4 } }, [0]);
     expect(illegal.log_probs[0]).toBe(-Infinity); // PieceStart cannot follow a prompt
     await engine.release();
   });

@@ -38,6 +38,8 @@ export interface GenerateOptions {
   signal?: AbortSignal;
   /** Called after each token (step index, tokens of this step so far). */
   onToken?: (step: number, tokens: number) => void;
+  /** Progress after each token: step (0-based) of steps, tokens so far in the run, tokens per second. */
+  onProgress?: (progress: { step: number; steps: number; tokens: number; tokensPerSecond: number }) => void;
   /** Records every sampled token and a summary per step as JSON lines. */
   logger?: TokenLogger;
 }
@@ -104,6 +106,12 @@ export class InferenceEngine {
     await this.runtime.release();
   }
 
+  /** The reference's shape: `engine.session(score, request).run()` (validation happens here, at once). */
+  session(score: Score, requestJson: unknown): SamplingSession {
+    validateRequest(requestJson, score, this.tokenizer);
+    return new SamplingSession(this, score, requestJson);
+  }
+
   /**
    * Runs a request (the reference's JSON shape) on a score; returns the new score and what each
    * step did. When a prompt does not fit the model, smaller windows from the encoder's
@@ -127,8 +135,19 @@ export class InferenceEngine {
       const attempt: GenerationRequest = { ...request, config };
       try {
         const lanes = Array.from({ length: count }, () => ({ score, steps: [] as StepRecord[], logLikelihood: 0 }));
-        for (const [index, step] of planRequest(attempt, score).entries()) {
-          const results = await this.#runStep(lanes.map((l) => l.score), attempt, step, index, options);
+        const plan = planRequest(attempt, score);
+        const started = performance.now();
+        let tokens = 0;
+        const progress: GenerateOptions = {
+          ...options,
+          onToken: (stepIndex, stepTokens) => {
+            tokens++;
+            options.onToken?.(stepIndex, stepTokens);
+            options.onProgress?.({ step: stepIndex, steps: plan.length, tokens, tokensPerSecond: (tokens * 1000) / Math.max(1, performance.now() - started) });
+          },
+        };
+        for (const [index, step] of plan.entries()) {
+          const results = await this.#runStep(lanes.map((l) => l.score), attempt, step, index, progress);
           results.forEach((r, k) => {
             lanes[k]!.score = r.candidate;
             lanes[k]!.steps.push(r.record);
@@ -156,7 +175,7 @@ export class InferenceEngine {
    * Teacher-forced log-likelihood of `tokens` as the continuation of step `stepIndex`'s prompt
    * (the reference's `score_from_tokens`, with our prompt pipeline).
    */
-  async scoreTokens(score: Score, requestJson: unknown, tokens: number[], stepIndex = 0): Promise<TokenScores> {
+  async scoreFromTokens(score: Score, requestJson: unknown, tokens: number[], stepIndex = 0): Promise<TokenScores> {
     const empty: TokenScores = { log_probs: [], total_logp: 0, n_tokens: 0, per_type: {} };
     const { request } = validateRequest(requestJson, score, this.tokenizer);
     const step = planRequest(request, score)[stepIndex];
@@ -334,4 +353,21 @@ function sameTargets(a: Score, b: Score, step: GenerationStep): boolean {
       .sort()
       .join(',');
   return step.bars_to_generate.every(([t, bar]) => key(a, t, bar) === key(b, t, bar));
+}
+
+/** A request bound to a score, run when asked (the reference's SamplingSession). */
+export class SamplingSession {
+  constructor(
+    readonly engine: InferenceEngine,
+    readonly score: Score,
+    readonly request: unknown,
+  ) {}
+
+  run(options: GenerateOptions = {}): Promise<GenerationResult> {
+    return this.engine.generate(this.score, this.request, options);
+  }
+
+  scoreFromTokens(tokens: number[], stepIndex = 0): Promise<TokenScores> {
+    return this.engine.scoreFromTokens(this.score, this.request, tokens, stepIndex);
+  }
 }
