@@ -3,7 +3,7 @@
 // prefill of 500 and 1900 tokens, per-token decode at contexts 100/500/1000/1900
 // (medians), and an infill session (2 bars of track 1, first 8 bars of
 // Aicha.mid, model_dim 8). Compare with ../shared/perf/reference.md.
-// Run: node bench/inference.mjs [small|medium] (default: both). THREADS=2, QUANTIZE=int8.
+// Run: node bench/inference.mjs [small|medium] (default: both). THREADS=2, QUANTIZE=int8|int4.
 import path from 'node:path';
 import { Score } from '@midigpt/core';
 import { convertToOnnx, expectedShapes, Gpt2Runtime, InferenceEngine } from '@midigpt/inference';
@@ -41,7 +41,7 @@ async function timed(fn, rounds) {
 }
 
 for (const name of process.argv[2] ? [process.argv[2]] : Object.keys(SHAPES)) {
-  const model = convertToOnnx(randomCheckpoint(SHAPES[name]), process.env.QUANTIZE === 'int8' ? { quantize: 'int8' } : {});
+  const model = convertToOnnx(randomCheckpoint(SHAPES[name]), process.env.QUANTIZE ? { quantize: process.env.QUANTIZE } : {});
   const runtime = await Gpt2Runtime.create(model, { threads });
   const tokens = (n) => Array.from({ length: n }, (_, i) => (i * 7) % 647);
   const prefill500 = await timed(() => runtime.forward(tokens(500), runtime.createCache(500)), 3);

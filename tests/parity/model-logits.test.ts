@@ -104,3 +104,47 @@ describe('int8 weights', () => {
     expect(agree / total).toBeGreaterThanOrEqual(0.95);
   });
 });
+
+describe('int4 weights', () => {
+  it('reproduce a model whose weights already sit on the int4 grid (checks the packing)', async () => {
+    const checkpoint = readSafetensorsCheckpoint(modelPath);
+    // Snap every linear weight to the 4-bit grid int4 conversion uses (blocks of 32 along the input, scale max/7).
+    const weights = new Map(checkpoint.weights);
+    for (const [name, tensor] of checkpoint.weights) {
+      if (!/(c_attn|c_proj|c_fc)\.weight$/.test(name)) continue;
+      const [rows, cols] = tensor.shape as [number, number];
+      const data = Float32Array.from(tensor.data);
+      for (let n = 0; n < cols; n++)
+        for (let b = 0; b < rows; b += 32) {
+          let max = 0;
+          for (let k = b; k < b + 32; k++) max = Math.max(max, Math.abs(data[k * cols + n]!));
+          const scale = max / 7 || 1;
+          for (let k = b; k < b + 32; k++) data[k * cols + n] = Math.round(data[k * cols + n]! / scale) * scale;
+        }
+      weights.set(name, { ...tensor, data });
+    }
+    // lm_head is [V, D]; conversion transposes it, so snap along D for every vocabulary row.
+    const head = checkpoint.weights.get('lm_head.weight')!;
+    const headData = Float32Array.from(head.data);
+    for (let v = 0; v < 647; v++)
+      for (let b = 0; b < 64; b += 32) {
+        let max = 0;
+        for (let k = b; k < b + 32; k++) max = Math.max(max, Math.abs(headData[v * 64 + k]!));
+        const scale = max / 7 || 1;
+        for (let k = b; k < b + 32; k++) headData[v * 64 + k] = Math.round(headData[v * 64 + k]! / scale) * scale;
+      }
+    weights.set('lm_head.weight', { ...head, data: headData });
+    const snapped = { ...checkpoint, weights };
+    const float = await Gpt2Runtime.create(convertToOnnx(snapped), { threads: 1 });
+    const int4 = await Gpt2Runtime.create(convertToOnnx(snapped, { quantize: 'int4' }), { threads: 1 });
+    const c = reference.aicha_w0_first300!;
+    const a = await float.forward(c.tokens, float.createCache());
+    const b = await int4.forward(c.tokens, int4.createCache());
+    let agree = 0;
+    for (let t = 0; t < c.tokens.length; t++) agree += Number(argmax(a.subarray(t * 647, (t + 1) * 647)) === argmax(b.subarray(t * 647, (t + 1) * 647)));
+    console.log(`int4 on grid-snapped weights: arg-max agreement ${agree}/${c.tokens.length}`);
+    expect(agree / c.tokens.length).toBeGreaterThanOrEqual(0.9);
+    await float.release();
+    await int4.release();
+  });
+});

@@ -55,7 +55,7 @@ describe('midigpt convert', () => {
     [['convert', checkpoint, '-o', existing], 2, 'exists; use --force'],
     [['convert', checkpoint, '-o', checkpoint, '--force'], 2, 'over its own input'],
     [['convert', notModel, '-o', path.join(tmp, 'bad.onnx')], 1, 'does not fit in the file'],
-    [['convert', checkpoint, '-o', path.join(tmp, 'q.onnx'), '--quantize', 'int4'], 2, '--quantize supports "int8"'],
+    [['convert', checkpoint, '-o', path.join(tmp, 'q.onnx'), '--quantize', 'int2'], 2, '--quantize supports "int8" and "int4"'],
     [['convert', path.join(tmp, 'model.bin'), '-o', path.join(tmp, 'bin.onnx')], 1, 'must be a .safetensors or .pt file'],
     [['convert', path.join(tmp, 'missing.safetensors'), '-o', path.join(tmp, 'm.onnx')], 1, 'no such file'],
   ])('%j exits %i with a clear message', (args, status, message) => {

@@ -38,6 +38,11 @@ export class GraphBuilder {
     return name;
   }
 
+  uint8(name: string, dims: number[], values: Uint8Array): string {
+    this.initializers.push({ name, dims, dataType: onnx.TensorProto.DataType.UINT8, rawData: values });
+    return name;
+  }
+
   int8(name: string, dims: number[], values: Int8Array): string {
     this.initializers.push({
       name,

@@ -30,9 +30,37 @@ export interface ConvertOptions {
   /**
    * `int8`: the linear layers' weights stored as int8 with one scale per output
    * column (symmetric), multiplied by ONNX Runtime's dynamic-quantization
-   * kernel; embeddings and layer norms stay float32. Default: float32.
+   * kernel. `int4`: 4-bit weights in blocks of 32 along the input with one
+   * scale per block (ONNX Runtime's MatMulNBits, int8 compute). Embeddings,
+   * layer norms and attention stay float32. Default: float32.
    */
-  quantize?: 'int8';
+  quantize?: 'int8' | 'int4';
+}
+
+const INT4_BLOCK = 32;
+
+// Symmetric 4-bit blocks for MatMulNBits: W [K,N] -> B [N, K/32, 16] (two values
+// per byte, low nibble first, zero point 8) and scales [N * K/32].
+function quantizeInt4(w: Float32Array, rows: number, cols: number): { packed: Uint8Array; scales: Float32Array; blocks: number } {
+  const blocks = Math.ceil(rows / INT4_BLOCK);
+  const packed = new Uint8Array(cols * blocks * (INT4_BLOCK / 2));
+  const scales = new Float32Array(cols * blocks);
+  for (let n = 0; n < cols; n++)
+    for (let b = 0; b < blocks; b++) {
+      let max = 0;
+      for (let i = 0; i < INT4_BLOCK; i++) {
+        const k = b * INT4_BLOCK + i;
+        if (k < rows) max = Math.max(max, Math.abs(w[k * cols + n]!));
+      }
+      const scale = max / 7 || 1;
+      scales[n * blocks + b] = scale;
+      for (let i = 0; i < INT4_BLOCK; i += 2) {
+        const q = (k: number) => (k < rows ? Math.min(15, Math.max(0, Math.round(w[k * cols + n]! / scale) + 8)) : 8);
+        const k = b * INT4_BLOCK + i;
+        packed[(n * blocks + b) * (INT4_BLOCK / 2) + i / 2] = q(k) | (q(k + 1) << 4);
+      }
+    }
+  return { packed, scales, blocks };
 }
 
 // Symmetric per-column int8: W [K,N] -> (Wq [K,N], scale [N]).
@@ -57,11 +85,17 @@ export function gpt2Model(checkpoint: Gpt2Checkpoint, options: ConvertOptions = 
   };
   // x @ W + b for a Conv1D-oriented weight W [K,N]; int8 weights when asked.
   const linear = (x: string, weight: string, bias?: string, t = weights.get(weight)!): string => {
-    if (options.quantize !== 'int8') {
+    if (!options.quantize) {
       const product = g.one('MatMul', [x, g.floats(weight, t.shape, t.data)]);
       return bias ? g.one('Add', [product, w(bias)]) : product;
     }
     const [rows, cols] = t.shape as [number, number];
+    if (options.quantize === 'int4') {
+      const { packed, scales, blocks } = quantizeInt4(t.data, rows, cols);
+      const inputs = [x, g.uint8(`${weight}.int4`, [cols, blocks, INT4_BLOCK / 2], packed), g.floats(`${weight}.scales`, [cols * blocks], scales)];
+      const product = g.op('MatMulNBits', inputs, { K: rows, N: cols, bits: 4, block_size: INT4_BLOCK, accuracy_level: 4 }, 1, undefined, 'com.microsoft')[0]!;
+      return bias ? g.one('Add', [product, w(bias)]) : product;
+    }
     const { q, scale } = quantizeColumns(t.data, rows, cols);
     const inputs = [x, g.int8(`${weight}.int8`, [rows, cols], q), g.floats(`${weight}.scale`, [cols], scale), ''];
     if (bias) inputs.push(w(bias));

@@ -91,14 +91,14 @@ export class InferenceEngine {
    * A `.safetensors` or `.pt` checkpoint. Converted on the first load and kept in the model
    * cache under the checkpoint's sha256, so later loads skip the conversion.
    */
-  static async fromCheckpoint(path: string, options: RuntimeOptions & { quantize?: 'int8' } = {}): Promise<InferenceEngine> {
+  static async fromCheckpoint(path: string, options: RuntimeOptions & { quantize?: 'int8' | 'int4' } = {}): Promise<InferenceEngine> {
     const variant = options.quantize ?? 'float32';
     const model = cachedConversion(path, variant, () => convertToOnnx(readCheckpoint(path), options.quantize ? { quantize: options.quantize } : {}));
     return InferenceEngine.fromOnnx(model, options);
   }
 
   /** A released model by name (`yellow`, `yellow_small`, `prism_medium`, `expressive`, ...), downloaded on first use. */
-  static async fromPretrained(name: string, options: RuntimeOptions & PretrainedOptions & { quantize?: 'int8' } = {}): Promise<InferenceEngine> {
+  static async fromPretrained(name: string, options: RuntimeOptions & PretrainedOptions & { quantize?: 'int8' | 'int4' } = {}): Promise<InferenceEngine> {
     return InferenceEngine.fromCheckpoint(await pretrainedPath(name, options), options);
   }
 
