@@ -61,6 +61,12 @@ void write_generated_bars(Score& score, const std::vector<GeneratedBar>& bars, i
     one.resolution = model_resolution;
     one.tracks.emplace_back();
     one.tracks[0].bars.push_back(g.content);
+    // Inside fill-in blocks the grammar does not bound positions (generation.md
+    // §9 B16), so a model can place an onset past the bar; such notes would
+    // land in another bar, so they are left out.
+    const Bar& target = score.tracks[g.track].bars[g.bar];
+    const double length = target.beat_length * model_resolution;
+    std::erase_if(one.tracks[0].bars[0].notes, [&](const Note& n) { return n.onset_ticks < 0 || n.onset_ticks >= length; });
     if (model_resolution != score.resolution) one = resample(one, score.resolution, use_delta);
     score.tracks[g.track].bars[g.bar].notes = std::move(one.tracks[0].bars[0].notes);
   }

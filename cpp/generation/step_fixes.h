@@ -7,7 +7,8 @@
 //    window-local ones; `rekey_bar_attributes` shifts them to the window.
 //  - Write-back: the reference replaces the whole window (and re-quantizes the
 //    whole score); `write_generated_bars` replaces only the generated bars'
-//    notes, at the caller's resolution.
+//    notes, at the caller's resolution, leaving out notes whose onset falls
+//    outside the bar (possible inside fill-in blocks, B16).
 #pragma once
 
 #include <vector>

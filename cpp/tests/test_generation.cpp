@@ -268,3 +268,16 @@ TEST_CASE("malformed steps are refused") {
   step.bars_to_generate = {{0, 6}};
   CHECK_THROWS_AS(make(step), RangeError);
 }
+
+TEST_CASE("write_generated_bars leaves out onsets past the bar") {
+  Score s;
+  s.resolution = 480;
+  s.tracks.emplace_back();
+  s.tracks[0].bars.resize(2);
+  Bar generated;
+  generated.notes = {{64, 80, 6, 12, 0}, {65, 80, 47, 12, 0}, {66, 80, 48, 12, 0}, {67, 80, 187, 12, 0}};
+  write_generated_bars(s, {{0, 0, generated}}, 12, false);
+  REQUIRE(s.tracks[0].bars[0].notes.size() == 2);
+  CHECK(s.tracks[0].bars[0].notes[1].onset_ticks == 47 * 40);
+  CHECK(s.tracks[0].bars[1].notes.empty());
+}

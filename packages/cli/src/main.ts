@@ -4,6 +4,9 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { isCoreError, RequestValidationError } from '@midigpt/core';
 import { registerConvert } from './commands/convert.js';
+import { registerGenerate } from './commands/generate.js';
+import { registerInfill } from './commands/infill.js';
+import { registerRun } from './commands/run.js';
 import { registerPlan } from './commands/plan.js';
 import { registerScore } from './commands/score.js';
 import { registerTokenize } from './commands/tokenize.js';
@@ -22,6 +25,9 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces on errors')
     .showHelpAfterError('(run "midigpt --help" for usage)')
     .exitOverride();
+  registerInfill(program);
+  registerGenerate(program);
+  registerRun(program);
   registerScore(program);
   registerTokenize(program);
   registerVocab(program);

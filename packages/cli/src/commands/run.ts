@@ -1,0 +1,36 @@
+// `midigpt run INPUT --request REQUEST.json -o OUTPUT`: a full request in the
+// reference's shape, for scripts and exact reproduction.
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { parseJsonFile } from '../errors.js';
+import { addGenerationOptions, configFrom, runGeneration, type SamplingFlags } from './generation.js';
+import { loadScore } from './score.js';
+
+export function registerRun(program: Command): void {
+  addGenerationOptions(
+    program
+      .command('run')
+      .description('run a full generation request (JSON, field names as the reference)')
+      .argument('<input>', 'a .mid file, or a score .json')
+      .requiredOption('--request <file>', 'the request JSON; tracks it does not list are context'),
+  )
+    .addHelpText(
+      'after',
+      `
+Example:
+  midigpt run song.mid --request request.json -o out.mid --model model.onnx
+  (request.json: {"tracks": [{"id": 1, "bars": [2, 3]}], "config": {"model_dim": 4, "seed": 0}})
+
+Sampling options given on the command line override the request's config.`,
+    )
+    .action(async (input: string, flags: SamplingFlags & { request: string }) => {
+      const score = loadScore(input);
+      const request = parseJsonFile(flags.request, readFileSync(flags.request, 'utf8')) as { tracks?: Array<{ id?: unknown }>; config?: object };
+      if (request && Array.isArray(request.tracks)) {
+        const listed = new Set(request.tracks.map((t) => t?.id));
+        score.tracks.forEach((_, id) => listed.has(id) || request.tracks!.push({ id, bars: [] } as never));
+        request.config = { ...(request.config ?? {}), ...configFrom(flags) };
+      }
+      await runGeneration(input, score, request, flags);
+    });
+}

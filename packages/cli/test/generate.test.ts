@@ -1,0 +1,114 @@
+// The generating commands, spawned as a user runs them, with the tiny parity
+// model standing in for a real one.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Score, type ScoreJSON } from '@midigpt/core';
+import { midigpt } from '../../../tests/support/cli.js';
+import { parityDir, parityMidiPath } from '../../../tests/support/parity.js';
+
+const tmp = mkdtempSync(path.join(tmpdir(), 'midigpt-gen-'));
+const model = path.join(parityDir, 'model', 'tiny_gpt2_yellow.safetensors');
+const input = parityMidiPath('edge_drums_and_melodic.mid');
+const out = (name: string) => path.join(tmp, name);
+
+function checkGeneratedBar(score: ScoreJSON, track: number, bar: number): void {
+  const b = score.tracks[track]!.bars[bar]!;
+  const length = b.beat_length * score.resolution;
+  expect(b.notes.length).toBeGreaterThan(0);
+  for (const [pitch, velocity, onset, duration] of b.notes) {
+    expect(pitch).toBeGreaterThanOrEqual(0);
+    expect(pitch).toBeLessThanOrEqual(127);
+    expect(velocity).toBeGreaterThanOrEqual(1);
+    expect(velocity).toBeLessThanOrEqual(127);
+    expect(onset).toBeGreaterThanOrEqual(0);
+    expect(onset).toBeLessThan(length);
+    expect(duration).toBeGreaterThan(0);
+  }
+}
+
+describe('midigpt infill', () => {
+  it('keeps every other bar note for note and writes legal notes into the targets', () => {
+    const r = midigpt(['infill', input, '-o', out('infill.mid'), '--track', '0', '--bars', '2-3', '--model', model, '--seed', '1', '--top-p', '0.9', '--polyphony-limit', '2']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/infill\.mid: 2 step\(s\), \d+ tokens/);
+    const before = Score.fromMidi(input).toJSON();
+    const after = Score.fromMidi(out('infill.mid')).toJSON();
+    before.tracks.forEach((t, ti) =>
+      t.bars.forEach((b, bi) => {
+        if (ti === 0 && (bi === 2 || bi === 3)) checkGeneratedBar(after, 0, bi);
+        else expect({ ti, bi, notes: after.tracks[ti]!.bars[bi]?.notes }).toEqual({ ti, bi, notes: b.notes });
+      }),
+    );
+  });
+
+  it('writes ranked variations and reports them as JSON', () => {
+    const r = midigpt(['infill', input, '-o', out('v.json'), '-t', '1', '-b', '1', '--model', model, '--seed', '4', '--variations', '2', '--json', '--polyphony-limit', '2']);
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.outputs).toEqual([out('v-1.json'), out('v-2.json')]);
+    expect(report.log_likelihoods[0]).toBeGreaterThanOrEqual(report.log_likelihoods[1]);
+    for (const file of report.outputs) checkGeneratedBar(JSON.parse(readFileSync(file, 'utf8')), 1, 1);
+  });
+});
+
+describe('midigpt generate and run', () => {
+  it('adds a track against the others and leaves them unchanged', () => {
+    const r = midigpt(['generate', input, '-o', out('bass.mid'), '--program', '33', '--model', model, '--seed', '2', '--polyphony-limit', '1', '--density-limit', '6']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const before = Score.fromMidi(input).toJSON();
+    const after = Score.fromMidi(out('bass.mid')).toJSON();
+    expect(after.tracks).toHaveLength(3);
+    expect(after.tracks[2]!.instrument).toBe(33);
+    for (const [ti, t] of before.tracks.entries()) for (const [bi, b] of t.bars.entries()) expect(after.tracks[ti]!.bars[bi]!.notes).toEqual(b.notes);
+  });
+
+  it('runs a request file (tracks it leaves out are context)', () => {
+    const request = out('request.json');
+    writeFileSync(request, JSON.stringify({ tracks: [{ id: 1, bars: [5] }], config: { model_dim: 4, seed: 0, polyphony_hard_limit: 2 } }));
+    const r = midigpt(['run', input, '--request', request, '-o', out('run.json'), '--model', model]);
+    expect(r.status).toBe(0);
+    checkGeneratedBar(JSON.parse(readFileSync(out('run.json'), 'utf8')), 1, 5);
+  });
+});
+
+describe('bad generation requests', () => {
+  const existing = out('existing.mid');
+  writeFileSync(existing, 'keep');
+  const notModel = out('model.safetensors');
+  writeFileSync(notModel, 'not a model');
+  const base = (extra: string[]) => ['infill', input, '-o', out('x.mid'), '--model', model, ...extra];
+  it.each([
+    [['infill', input, '-o', out('x.mid'), '-t', '0', '-b', '2'], 2, 'no model given'],
+    [base(['-t', '0']), 2, 'give one --bars for every --track'],
+    [base([]), 2, 'name at least one --track'],
+    [base(['-t', '7', '-b', '2']), 2, 'the score has tracks 0 to 1'],
+    [base(['-t', '0', '-b', '2-x']), 2, 'bars must look like 4-7'],
+    [base(['-t', '0', '-b', '40']), 1, 'out of range'],
+    [base(['-t', '0', '-b', '2', '--attr', 'loudness=3']), 1, 'unknown attribute'],
+    [base(['-t', '0', '-b', '2', '--attr', 'max_polyphony']), 2, '--attr takes name=value'],
+    [base(['-t', '0', '-b', '2', '--mask-mode', 'blur']), 1, 'mask_mode'],
+    [base(['-t', '0', '-b', '2', '--top-p', 'lots']), 2, '--top-p must be a number'],
+    [['infill', input, '-o', existing, '--model', model, '-t', '0', '-b', '2'], 2, 'exists; use --force'],
+    [['infill', input, '-o', input, '--model', model, '-t', '0', '-b', '2', '--force'], 2, 'over its own input'],
+    [['infill', input, '-o', out('x.txt'), '--model', model, '-t', '0', '-b', '2'], 2, 'must end in .mid, .midi or .json'],
+    [['infill', input, '-o', out('x.mid'), '--model', notModel, '-t', '0', '-b', '2'], 1, 'does not fit in the file'],
+    [['infill', input, '-o', out('x.mid'), '--model', 'yellow-huge', '-t', '0', '-b', '2'], 2, 'not a released model name'],
+    [['infill', input, '-o', path.join(tmp, 'no-such-dir', 'x.mid'), '--model', model, '-t', '0', '-b', '2', '--polyphony-limit', '2'], 1, 'no such file'],
+    [['generate', '-o', out('x.mid'), '--model', model], 2, 'give an input file or --empty'],
+    [['generate', input, '-o', out('x.mid'), '--model', model, '--program', '200'], 2, '--program must be from 0 to 127'],
+  ])('%j exits %i with a clear message', (args, status, message) => {
+    const r = midigpt(args as string[]);
+    expect(r.status).toBe(status);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('left the existing file alone', () => {
+    expect(readFileSync(existing, 'utf8')).toBe('keep');
+    expect(existsSync(out('x.mid'))).toBe(false);
+  });
+});
