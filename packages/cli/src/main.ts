@@ -6,6 +6,8 @@ import { isCoreError, RequestValidationError } from '@midigpt/core';
 import { registerConvert } from './commands/convert.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerInfill } from './commands/infill.js';
+import { registerInspect } from './commands/inspect.js';
+import { registerModels } from './commands/models.js';
 import { registerRun } from './commands/run.js';
 import { registerPlan } from './commands/plan.js';
 import { registerScore } from './commands/score.js';
@@ -33,6 +35,8 @@ export function buildProgram(): Command {
   registerVocab(program);
   registerPlan(program);
   registerConvert(program);
+  registerInspect(program);
+  registerModels(program);
   return program;
 }
 
