@@ -112,3 +112,20 @@ describe('bad generation requests', () => {
     expect(existsSync(out('x.mid'))).toBe(false);
   });
 });
+
+describe('--preview', () => {
+  it('draws the result as SVG or PNG with the generated bars highlighted', () => {
+    const svg = out('roll.svg');
+    const png = out('roll.png');
+    const args = ['infill', input, '-t', '0', '-b', '2', '--model', model, '--seed', '1', '--polyphony-limit', '2'];
+    expect(midigpt([...args, '-o', out('p1.mid'), '--preview', svg]).status).toBe(0);
+    const text = readFileSync(svg, 'utf8');
+    expect(text.startsWith('<svg')).toBe(true);
+    expect(text).toContain('fill="#fff3b0"'); // the highlighted bar
+    expect(midigpt([...args, '-o', out('p2.mid'), '--preview', png]).status).toBe(0);
+    expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
+    const bad = midigpt([...args, '-o', out('p3.mid'), '--preview', out('roll.gif')]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('must end in .svg or .png');
+  });
+});

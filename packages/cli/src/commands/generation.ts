@@ -7,6 +7,7 @@ import type { Score } from '@midigpt/core';
 import type { GenerationResult } from '@midigpt/inference';
 import { UsageError } from '../errors.js';
 import { writeOutput } from '../output.js';
+import { pianoRollSvg, renderPreview } from '../preview.js';
 import { progressBar } from '../progress.js';
 import { loadEngine } from './model.js';
 
@@ -29,6 +30,7 @@ export interface SamplingFlags {
   attr: string[];
   variations: number;
   output: string;
+  preview?: string;
   force?: boolean;
   json?: boolean;
 }
@@ -64,6 +66,7 @@ export function addGenerationOptions(command: Command): Command {
     .option('--attempts <n>', 'attempts per step before giving up (default 3)', integer('--attempts'))
     .option('--attr <name=value>', 'an attribute control for the generated tracks, e.g. max_polyphony=3 (repeatable)', collect, [])
     .option('--variations <k>', 'write k alternatives, best first (OUTPUT-1, OUTPUT-2, ...)', integer('--variations'), 1)
+    .option('--preview <file>', 'also draw a piano roll of the result (.svg or .png), generated bars highlighted')
     .option('--threads <n>', 'CPU threads for the model', integer('--threads'))
     .option('-f, --force', 'replace existing output files')
     .option('--json', 'print {"outputs", "steps", "tokens", "seconds", "warnings"}');
@@ -133,6 +136,7 @@ export async function runGeneration(input: string | undefined, score: Score, req
   if (flags.variations < 1 || flags.variations > 64) throw new UsageError('--variations must be from 1 to 64');
   const outputs = outputPaths(flags.output, flags.variations);
   for (const file of outputs) checkOutputName(file); // refuse bad output names before the work
+  if (flags.preview && !/\.(svg|png)$/i.test(flags.preview)) throw new UsageError(`${flags.preview}: the preview must end in .svg or .png`);
   const engine = await loadEngine(flags.model, flags.threads);
   const bar = progressBar('steps');
   const started = performance.now();
@@ -147,13 +151,22 @@ export async function runGeneration(input: string | undefined, score: Score, req
   }
   const seconds = (performance.now() - started) / 1000;
   results.forEach((r, i) => writeOutput(outputs[i]!, encodeResult(r.score, outputs[i]!), { force: flags.force ?? false, inputs: input ? [input] : [] }));
+  if (flags.preview) {
+    const best = results[0]!;
+    const generated = best.steps.flatMap((s) => s.step.bars_to_generate);
+    const picture = await renderPreview(flags.preview, pianoRollSvg(best.score.toJSON(), generated));
+    writeOutput(flags.preview, picture, { force: flags.force ?? false, inputs: input ? [input] : [] });
+  }
   const tokens = results.reduce((n, r) => n + r.steps.reduce((m, s) => m + s.generated.length, 0), 0);
   const warnings = [...new Set(results.flatMap((r) => r.warnings))];
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ outputs, steps: results[0]!.steps.length, tokens, seconds: Number(seconds.toFixed(2)), warnings, log_likelihoods: results.map((r) => r.logLikelihood) })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ outputs, preview: flags.preview ?? null, steps: results[0]!.steps.length, tokens, seconds: Number(seconds.toFixed(2)), warnings, log_likelihoods: results.map((r) => r.logLikelihood) })}\n`,
+    );
   } else {
     for (const w of warnings) process.stderr.write(`midigpt: warning: ${w}\n`);
     process.stdout.write(`${outputs.join(', ')}: ${results[0]!.steps.length} step(s), ${tokens} tokens in ${seconds.toFixed(1)} s\n`);
+    if (flags.preview) process.stdout.write(`preview: ${flags.preview}\n`);
   }
   return results;
 }
