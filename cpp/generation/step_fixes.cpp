@@ -61,14 +61,19 @@ void write_generated_bars(Score& score, const std::vector<GeneratedBar>& bars, i
     one.resolution = model_resolution;
     one.tracks.emplace_back();
     one.tracks[0].bars.push_back(g.content);
-    // Inside fill-in blocks the grammar does not bound positions (generation.md
-    // §9 B16), so a model can place an onset past the bar; such notes would
-    // land in another bar, so they are left out.
-    const Bar& target = score.tracks[g.track].bars[g.bar];
-    const double length = target.beat_length * model_resolution;
-    std::erase_if(one.tracks[0].bars[0].notes, [&](const Note& n) { return n.onset_ticks < 0 || n.onset_ticks >= length; });
     if (model_resolution != score.resolution) one = resample(one, score.resolution, use_delta);
     score.tracks[g.track].bars[g.bar].notes = std::move(one.tracks[0].bars[0].notes);
+  }
+}
+
+void drop_onsets_outside_bars(Score& score, const std::vector<std::pair<int, int>>& bars) {
+  for (const auto& [track, bar] : bars) {
+    if (track < 0 || track >= static_cast<int>(score.tracks.size()) || bar < 0 ||
+        bar >= static_cast<int>(score.tracks[track].bars.size()))
+      throw RangeError("bar " + std::to_string(bar) + " of track " + std::to_string(track) + " is outside the score");
+    Bar& b = score.tracks[track].bars[bar];
+    const double length = b.beat_length * score.resolution;
+    std::erase_if(b.notes, [&](const Note& n) { return n.onset_ticks < 0 || n.onset_ticks >= length; });
   }
 }
 

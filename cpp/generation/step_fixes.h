@@ -7,10 +7,13 @@
 //    window-local ones; `rekey_bar_attributes` shifts them to the window.
 //  - Write-back: the reference replaces the whole window (and re-quantizes the
 //    whole score); `write_generated_bars` replaces only the generated bars'
-//    notes, at the caller's resolution, leaving out notes whose onset falls
-//    outside the bar (possible inside fill-in blocks, B16).
+//    notes, at the caller's resolution. Notes whose onset falls past the bar
+//    (possible inside fill-in blocks, B16) stay there while the session runs,
+//    since later prompts carry them as the reference's do;
+//    `drop_onsets_outside_bars` removes them from the finished score.
 #pragma once
 
+#include <utility>
 #include <vector>
 
 #include "core/score.h"
@@ -28,5 +31,8 @@ void rekey_bar_attributes(Score& score, int start);
 // Replaces the notes of each generated bar in `score`, converting from
 // `model_resolution` (truncating, with the delta residual when `use_delta`).
 void write_generated_bars(Score& score, const std::vector<GeneratedBar>& bars, int model_resolution, bool use_delta);
+
+// Removes the notes of the given (track, bar) pairs whose onset is outside the bar.
+void drop_onsets_outside_bars(Score& score, const std::vector<std::pair<int, int>>& bars);
 
 }  // namespace midigpt

@@ -269,7 +269,7 @@ TEST_CASE("malformed steps are refused") {
   CHECK_THROWS_AS(make(step), RangeError);
 }
 
-TEST_CASE("write_generated_bars leaves out onsets past the bar") {
+TEST_CASE("onsets past the bar stay during a session and are dropped from the finished score") {
   Score s;
   s.resolution = 480;
   s.tracks.emplace_back();
@@ -277,7 +277,10 @@ TEST_CASE("write_generated_bars leaves out onsets past the bar") {
   Bar generated;
   generated.notes = {{64, 80, 6, 12, 0}, {65, 80, 47, 12, 0}, {66, 80, 48, 12, 0}, {67, 80, 187, 12, 0}};
   write_generated_bars(s, {{0, 0, generated}}, 12, false);
+  REQUIRE(s.tracks[0].bars[0].notes.size() == 4);  // the next prompt carries them, as the reference's does
+  drop_onsets_outside_bars(s, {{0, 0}});
   REQUIRE(s.tracks[0].bars[0].notes.size() == 2);
   CHECK(s.tracks[0].bars[0].notes[1].onset_ticks == 47 * 40);
   CHECK(s.tracks[0].bars[1].notes.empty());
+  CHECK_THROWS_AS(drop_onsets_outside_bars(s, {{0, 2}}), RangeError);
 }

@@ -24,5 +24,5 @@ export type {
   TrackPrompt,
   TrackPromptInput,
 } from './generation/request.js';
-export { openStep, planRequest, prepareStep, selectionMask, writeBack } from './generation/prepare.js';
+export { finishGeneratedBars, openStep, planRequest, prepareStep, selectionMask, writeBack } from './generation/prepare.js';
 export type { PreparedStep } from './generation/prepare.js';

@@ -104,6 +104,7 @@ export interface NativeAddon {
     modelResolution: number,
     useDelta: boolean,
   ): NativeScore;
+  dropOnsetsOutsideBars(score: NativeScore, bars: Array<[number, number]>): NativeScore;
   SessionState: new (tokenizer: NativeTokenizer, score: NativeScore, step: NativeStep, options?: object, constraints?: object) => NativeSessionState;
   defaultResolution: number;
 }

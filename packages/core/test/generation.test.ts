@@ -1,6 +1,6 @@
 // The generation pipeline's fixes of the reference's bugs (generation.md §9).
 import { describe, expect, it } from 'vitest';
-import { openStep, planRequest, prepareStep, Score, Tokenizer, validateRequest, writeBack, type GenerationRequest } from '../src/index.js';
+import { finishGeneratedBars, openStep, planRequest, prepareStep, Score, Tokenizer, validateRequest, writeBack, type GenerationRequest } from '../src/index.js';
 import { parityMidiPath } from '../../../tests/support/parity.js';
 
 const yellow = Tokenizer.load('yellow');
@@ -63,5 +63,17 @@ describe('generation pipeline', () => {
     expect(out.tracks[0]!.bars[2]!.notes.map((n) => [n[0], n[2], n[3]])).toEqual([[72, 0, 480]]);
     out.tracks[0]!.bars[2] = before.tracks[0]!.bars[2]!;
     expect(out).toEqual(before);
+  });
+
+  it('B16: the finished score drops onsets past their generated bar, and only there', () => {
+    const bar = (notes: Array<[number, number, number, number, number]>) => ({ ts: [4, 4] as [number, number], beat_length: 4, future: false, notes });
+    const score = Score.fromJSON({
+      resolution: 12,
+      tempo: 500000,
+      tracks: [{ instrument: 0, track_type: 'melodic', attributes: {}, bars: [bar([[60, 80, 0, 12, 0], [62, 80, 48, 12, 0]]), bar([[64, 80, 50, 12, 0]])] }],
+    });
+    const bars = finishGeneratedBars(score, [[0, 0]]).toJSON().tracks[0]!.bars;
+    expect(bars.map((b) => b.notes.map((n) => n[0]))).toEqual([[60], [64]]);
+    expect(() => finishGeneratedBars(score, [[0, 5]])).toThrow(/outside the score/);
   });
 });

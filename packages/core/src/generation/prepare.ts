@@ -160,3 +160,12 @@ export function writeBack(score: Score, state: SessionState, tokenizer: Tokenize
     native.writeGeneratedBars(Score.handleOf(score), state.generatedBars(), encoder.resolution, encoder.emitDeltaTokens),
   );
 }
+
+/**
+ * The finished score: notes the model placed past the end of a generated bar
+ * (possible inside fill-in blocks, generation.md B16) are removed. They stay
+ * during a session because later prompts carry them, as the reference's do.
+ */
+export function finishGeneratedBars(score: Score, bars: Array<[track: number, bar: number]>): Score {
+  return Score.fromHandle(native.dropOnsetsOutsideBars(Score.handleOf(score), bars));
+}

@@ -10,6 +10,7 @@ import {
   Tokenizer,
   validateRequest,
   writeBack,
+  finishGeneratedBars,
   type GenerationRequest,
   type GenerationStep,
   type SessionState,
@@ -156,7 +157,7 @@ export class InferenceEngine {
         }
         const notes = modelDim !== request.config.model_dim ? [`the prompts did not fit with model_dim ${request.config.model_dim}; used ${modelDim}`] : [];
         return lanes
-          .map((l) => ({ score: l.score, steps: l.steps, warnings: [...warnings, ...notes], logLikelihood: l.logLikelihood }))
+          .map((l) => ({ score: finishGeneratedBars(l.score, plan.flatMap((s) => s.bars_to_generate)), steps: l.steps, warnings: [...warnings, ...notes], logLikelihood: l.logLikelihood }))
           .sort((a, b) => b.logLikelihood - a.logLikelihood);
       } catch (error) {
         if (!(error instanceof ContextOverflowError) || modelDim === dims[dims.length - 1]) throw error;
