@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { isCoreError, RequestValidationError } from '@midigpt/core';
 import { registerConvert } from './commands/convert.js';
+import { registerDataset } from './commands/dataset.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerInfill } from './commands/infill.js';
 import { registerInspect } from './commands/inspect.js';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerConvert(program);
   registerInspect(program);
   registerModels(program);
+  registerDataset(program);
   return program;
 }
 

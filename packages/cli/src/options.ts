@@ -7,3 +7,17 @@ export function parseResolution(value: string): number {
     throw new UsageError(`--resolution must be a whole number of ticks per quarter note from 1 to 32767, got "${value}"`);
   return n;
 }
+
+/** A commander parser for a numeric flag, named in its error. */
+export const number = (name: string) => (value: string): number => {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${name} must be a number, got "${value}"`);
+  return n;
+};
+
+/** A commander parser for a whole-number flag, named in its error. */
+export const integer = (name: string) => (value: string): number => {
+  const n = number(name)(value);
+  if (!Number.isInteger(n)) throw new UsageError(`${name} must be a whole number, got "${value}"`);
+  return n;
+};

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { Score } from '@midigpt/core';
 import type { GenerationResult } from '@midigpt/inference';
 import { UsageError } from '../errors.js';
+import { integer, number } from '../options.js';
 import { writeOutput } from '../output.js';
 import { pianoRollSvg, renderPreview } from '../preview.js';
 import { progressBar } from '../progress.js';
@@ -35,16 +36,6 @@ export interface SamplingFlags {
   json?: boolean;
 }
 
-const number = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${name} must be a number, got "${value}"`);
-  return n;
-};
-const integer = (name: string) => (value: string) => {
-  const n = number(name)(value);
-  if (!Number.isInteger(n)) throw new UsageError(`${name} must be a whole number, got "${value}"`);
-  return n;
-};
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function addGenerationOptions(command: Command): Command {
