@@ -6,6 +6,7 @@
 #include "io/midi_reader.h"
 #include "io/smf.h"
 #include "node/convert.h"
+#include "node/dataset_binding.h"
 #include "node/errors.h"
 #include "node/generation_binding.h"
 #include "node/score_binding.h"
@@ -30,6 +31,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_score(env, exports);
   register_tokenizer(env, exports);
   register_generation(env, exports);
+  register_dataset(env, exports);
   exports["parseMidiEvents"] = Napi::Function::New(env, ParseMidiEvents, "parseMidiEvents");
   exports["defaultResolution"] = kDefaultResolution;
   return exports;

@@ -1,9 +1,11 @@
 // `midigpt dataset build|info`, spawned as a user runs them.
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { midigpt } from '../../../tests/support/cli.js';
+import { readFramedSamples } from '@midigpt/dataset';
+import { midigpt, midigptBin } from '../../../tests/support/cli.js';
 import { repoRoot } from '../../../tests/support/parity.js';
 
 const pop909 = path.resolve(repoRoot, '../shared/data/pop909');
@@ -33,6 +35,24 @@ describe('midigpt dataset', () => {
     expect(info.stdout).toMatch(/yellow \(vocabulary \d+, windows 4\/8\)/);
   });
 
+  it('streams samples reproducibly by seed, to stdout or a file', () => {
+    const input = mkdtempSync(path.join(tmpdir(), 'midigpt-cli-samples-'));
+    for (const f of ['001.mid', '002.mid']) copyFileSync(path.join(pop909, f), path.join(input, f));
+    const data = path.join(input, 'data');
+    expect(midigpt(['dataset', 'build', input, '-o', data, '--validation', '0']).status).toBe(0);
+    const run = (seed: string) => spawnSync(midigptBin, ['dataset', 'samples', data, '--seed', seed, '--epochs', '2'], { maxBuffer: 64 << 20 });
+    const a = run('1');
+    expect(a.status).toBe(0);
+    const samples = [...readFramedSamples(a.stdout)];
+    expect(samples).toHaveLength(4);
+    expect(run('1').stdout.equals(a.stdout)).toBe(true);
+    expect(run('2').stdout.equals(a.stdout)).toBe(false);
+    const file = path.join(input, 'samples.bin');
+    expect(midigpt(['dataset', 'samples', data, '--seed', '1', '--epochs', '2', '-o', file]).status).toBe(0);
+    expect(readFileSync(file).equals(a.stdout)).toBe(true);
+    expect(readdirSync(input).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('explains bad input and bad flags', () => {
     const missing = midigpt(['dataset', 'build', '/no/such/folder', '-o', path.join(tmpdir(), 'never')]);
     expect(missing.status).toBe(1);
@@ -43,5 +63,8 @@ describe('midigpt dataset', () => {
     const notDataset = midigpt(['dataset', 'info', tmpdir()]);
     expect(notDataset.status).toBe(1);
     expect(notDataset.stderr).toMatch(/not a dataset folder/);
+    const split = midigpt(['dataset', 'samples', tmpdir(), '--seed', '1', '--split', 'test']);
+    expect(split.status).toBe(2);
+    expect(split.stderr).toMatch(/--split/);
   });
 });

@@ -26,3 +26,5 @@ export type {
 } from './generation/request.js';
 export { finishGeneratedBars, openStep, planRequest, prepareStep, selectionMask, writeBack } from './generation/prepare.js';
 export type { PreparedStep } from './generation/prepare.js';
+export { trainingSample } from './training.js';
+export type { MaskBarOptions, SampleOptions, TrainingSample } from './training.js';

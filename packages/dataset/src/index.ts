@@ -7,3 +7,5 @@ export { collectMidiFiles, DatasetInputError } from './inputs.js';
 export { ProbePool } from './probe-pool.js';
 export type { ProbePoolOptions } from './probe-pool.js';
 export { datasetCacheDir, VerdictCache } from './verdict-cache.js';
+export { frameSample, readFramedSamples, sampleSeed, sampleStream } from './samples.js';
+export type { SampleStreamOptions, StreamedSample } from './samples.js';

@@ -1,5 +1,6 @@
 // `midigpt dataset build|info`: training data from MIDI files
 // (training.md §1): every piece judged apart, verdicts cached, one folder out.
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { formatTable } from '../format.js';
@@ -96,4 +97,87 @@ export function registerDataset(program: Command): void {
       ];
       process.stdout.write(`${formatTable(rows)}\n`);
     });
+
+  dataset
+    .command('samples')
+    .description('training samples (tokens) of a dataset, reproducible by seed: length-prefixed uint16 arrays')
+    .argument('<dir>', 'a folder written by `midigpt dataset build`')
+    .requiredOption('--seed <n>', 'stream seed; sample k of epoch e depends only on (seed, e, k)', integer('--seed'))
+    .option('--split <name>', 'train, validation or all', 'train')
+    .option('--epochs <n>', 'passes over the split', integer('--epochs'), 1)
+    .option('--start-epoch <n>', 'first epoch, to resume a stream', integer('--start-epoch'), 0)
+    .option('--max-seq-len <n>', 'token cap per sample', integer('--max-seq-len'), 2048)
+    .option('--infill-probability <p>', 'share of infill samples', number('--infill-probability'), 0.75)
+    .option('--max-tracks <n>', 'tracks per window, at most', integer('--max-tracks'), 12)
+    .option('-o, --output <file>', 'write to a file (atomically) instead of stdout')
+    .action(async (dir: string, flags: SampleFlags) => {
+      if (!['train', 'validation', 'all'].includes(flags.split)) throw new UsageError('--split must be train, validation or all');
+      if (!flags.output && process.stdout.isTTY) throw new UsageError('the samples are binary: pipe them to a trainer or use -o FILE');
+      const { frameSample, readManifest, sampleStream } = await import('@midigpt/dataset');
+      const { vocabSize } = readManifest(dir).encoder;
+      const temp = flags.output ? `${flags.output}.${process.pid}.tmp` : undefined;
+      const out: NodeJS.WritableStream = temp ? createWriteStream(temp) : process.stdout;
+      let closed = false; // the reader went away (a trainer that has enough)
+      let failure: Error | undefined; // a write that failed (a full disk)
+      out.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === 'EPIPE') closed = true;
+        else failure = error;
+      });
+      let skipped = 0;
+      const stream = sampleStream(dir, {
+        seed: flags.seed,
+        split: flags.split as 'train' | 'validation' | 'all',
+        epochs: flags.epochs,
+        startEpoch: flags.startEpoch,
+        maxSeqLen: flags.maxSeqLen,
+        infillProbability: flags.infillProbability,
+        maxTracks: flags.maxTracks,
+        onSkip: () => skipped++,
+      });
+      try {
+        for (const { sample } of stream) {
+          if (failure) throw failure;
+          if (closed) return;
+          if (!out.write(frameSample(sample.tokens, vocabSize))) await writable(out);
+        }
+        if (temp) {
+          await new Promise<void>((resolve, reject) => {
+            if (failure) reject(failure);
+            out.once('error', reject);
+            out.end(resolve);
+          });
+          renameSync(temp, flags.output!);
+        }
+        if (skipped) process.stderr.write(`midigpt: ${skipped} piece(s) skipped: no window of them encodes\n`);
+      } catch (error) {
+        if (temp) rmSync(temp, { force: true });
+        throw error;
+      }
+    });
+}
+
+interface SampleFlags {
+  seed: number;
+  split: string;
+  epochs: number;
+  startEpoch: number;
+  maxSeqLen: number;
+  infillProbability: number;
+  maxTracks: number;
+  output?: string;
+}
+
+// Resolves when the stream takes more data, or will never again (closed, failed).
+function writable(out: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      out.off('drain', done);
+      out.off('close', done);
+      out.off('error', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+    out.on('error', done);
+  });
 }
