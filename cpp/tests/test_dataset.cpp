@@ -3,24 +3,15 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "core/errors.h"
 #include "dataset/sample.h"
+#include "parity_configs.h"
 #include "tokenizer/encoder_config.h"
 
 using namespace midigpt;
 using namespace midigpt::dataset;
-
-static std::string read_config(const std::string& name) {
-  std::ifstream in(std::string(MIDIGPT_PARITY_DIR) + "/configs/" + name + ".json");
-  REQUIRE(in.good());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // `tracks` tracks of `bars` 4/4 bars at 480 tpq; track t has notes in the bars where filled(t, b).
 template <typename Filled>

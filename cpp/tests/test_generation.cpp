@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/errors.h"
+#include "parity_configs.h"
 #include "generation/session_state.h"
 #include "generation/step_fixes.h"
 #include "generation/step_planner.h"
@@ -13,13 +14,6 @@
 #include "tokenizer/tokenizer.h"
 
 using namespace midigpt;
-
-static std::string read_config(const std::string& name) {
-  std::ifstream in(std::string(MIDIGPT_PARITY_DIR) + "/configs/" + name + ".json");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 static SelectionMask one_track(int bars, std::vector<int> selected, bool ar) {
   SelectionMask m;

@@ -5,20 +5,13 @@
 #include <sstream>
 
 #include "core/errors.h"
+#include "parity_configs.h"
 #include "tokenizer/decoder.h"
 #include "tokenizer/encoder.h"
 #include "tokenizer/encoder_config.h"
 #include "tokenizer/vocabulary.h"
 
 using namespace midigpt;
-
-static std::string read_config(const std::string& name) {
-  std::ifstream in(std::string(MIDIGPT_PARITY_DIR) + "/configs/" + name + ".json");
-  REQUIRE(in.good());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 static Bar bar44(std::vector<Note> notes) {
   Bar b;
