@@ -5,7 +5,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { MAX_MIDI_BYTES, Tokenizer } from '@midigpt/core';
+import { BUILTIN_ENCODERS, MAX_MIDI_BYTES, Tokenizer } from '@midigpt/core';
 import { defaultFilters, type PieceFilters, type RejectReason, type Verdict } from './filters.js';
 import { collectMidiFiles, DatasetInputError } from './inputs.js';
 import { ProbePool } from './probe-pool.js';
@@ -106,7 +106,8 @@ export async function buildDataset(inputs: string[], output: string, options: Bu
     format: 'midigpt-dataset',
     version: 1,
     created: new Date().toISOString(),
-    encoder: { name: encoder, vocabSize: tokenizer.vocabSize, windows: tokenizer.numBarsMap() },
+    // A config file is recorded by absolute path so the dataset can be read from anywhere.
+    encoder: { name: BUILTIN_ENCODERS[encoder] ? encoder : path.resolve(encoder), vocabSize: tokenizer.vocabSize, windows: tokenizer.numBarsMap() },
     filters,
     validationFraction,
     counts: {
