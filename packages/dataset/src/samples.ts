@@ -2,6 +2,7 @@
 // a seeded order, each turned into one training sample by the C++ core.
 // Sample k of epoch e depends only on (seed, e, k), so a stream can be resumed
 // or split across readers at any point and gives the same tokens again.
+import { createHash } from 'node:crypto';
 import { Score, Tokenizer, trainingSample, type SampleOptions, type TrainingSample } from '@midigpt/core';
 import { readManifest, readPiece, type DatasetManifest, type DatasetPiece, type Split } from './build.js';
 
@@ -26,11 +27,9 @@ export interface StreamedSample {
   sample: TrainingSample;
 }
 
-const MASK_53 = (1n << 53n) - 1n;
-
-/** The seed of sample `index` of `epoch`: distinct per position, mixed again by the core. */
+/** The seed of sample `index` of `epoch`: a hash, so no two positions of any stream share one. */
 export function sampleSeed(seed: number, epoch: number, index: number): number {
-  return Number(((BigInt(seed) << 32n) ^ (BigInt(epoch) << 21n) ^ BigInt(index)) & MASK_53);
+  return Number(createHash('sha256').update(`${seed}:${epoch}:${index}`).digest().readBigUInt64LE(0) & ((1n << 53n) - 1n));
 }
 
 // mulberry32: a small seeded generator, enough to order pieces.
