@@ -85,6 +85,12 @@ export class Tokenizer {
     return new Tokenizer(new native.Tokenizer(readFileSync(file, 'utf8')), nameOrPath);
   }
 
+  /** The JSON text of a built-in encoder's config or of a config file (what `load` reads). */
+  static configText(nameOrPath: string): string {
+    const builtin = BUILTIN_ENCODERS[nameOrPath];
+    return readFileSync(builtin ? path.join(encodersDir, `${builtin}.json`) : nameOrPath, 'utf8');
+  }
+
   /** A tokenizer for an encoder config given as JSON text or object. */
   static fromConfig(config: string | object): Tokenizer {
     const text = typeof config === 'string' ? config : JSON.stringify(config);

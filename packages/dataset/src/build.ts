@@ -39,7 +39,8 @@ export interface DatasetManifest {
   format: 'midigpt-dataset';
   version: 1;
   created: string;
-  encoder: { name: string; vocabSize: number; windows: number[] | null };
+  /** `config` is the encoder's JSON config, for the bundles a trainer writes. */
+  encoder: { name: string; vocabSize: number; windows: number[] | null; config: unknown };
   filters: PieceFilters;
   validationFraction: number;
   counts: {
@@ -107,7 +108,12 @@ export async function buildDataset(inputs: string[], output: string, options: Bu
     version: 1,
     created: new Date().toISOString(),
     // A config file is recorded by absolute path so the dataset can be read from anywhere.
-    encoder: { name: BUILTIN_ENCODERS[encoder] ? encoder : path.resolve(encoder), vocabSize: tokenizer.vocabSize, windows: tokenizer.numBarsMap() },
+    encoder: {
+      name: BUILTIN_ENCODERS[encoder] ? encoder : path.resolve(encoder),
+      vocabSize: tokenizer.vocabSize,
+      windows: tokenizer.numBarsMap(),
+      config: JSON.parse(Tokenizer.configText(encoder)),
+    },
     filters,
     validationFraction,
     counts: {

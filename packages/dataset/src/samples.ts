@@ -15,6 +15,8 @@ export interface SampleStreamOptions extends SampleOptions {
   epochs?: number;
   /** First epoch, to resume a stream (default 0). */
   startEpoch?: number;
+  /** Only positions `index % count == index` of each epoch: one reader's share when several train together (DDP ranks). */
+  shard?: { index: number; count: number };
   /** Called for a piece no window of which encodes; the stream goes on without it (the reference draws a random replacement). */
   onSkip?: (piece: DatasetPiece, error: Error) => void;
 }
@@ -55,6 +57,8 @@ function check(options: SampleStreamOptions): void {
   if (!whole(options.seed, 0, 2 ** 32 - 1)) throw new RangeError(`the seed must be a whole number from 0 to 2^32 - 1, not ${options.seed}`);
   if (options.epochs !== undefined && !whole(options.epochs, 1, 2 ** 20)) throw new RangeError('epochs must be a whole number from 1 to 2^20');
   if (options.startEpoch !== undefined && !whole(options.startEpoch, 0, 2 ** 20)) throw new RangeError('startEpoch must be a whole number from 0 to 2^20');
+  if (options.shard && !(whole(options.shard.count, 1, 4096) && whole(options.shard.index, 0, options.shard.count - 1)))
+    throw new RangeError('a shard is an index from 0 to count - 1 of a count from 1 to 4096');
 }
 
 /** Samples of a dataset folder, epoch by epoch. */
@@ -65,11 +69,11 @@ export function* sampleStream(dir: string, options: SampleStreamOptions): Genera
   const split = options.split ?? 'train';
   const pieces = manifest.pieces.filter((p) => split === 'all' || p.split === split);
   if (!pieces.length) throw new RangeError(`the dataset has no ${split} pieces`);
-  const { seed: _seed, split: _split, epochs: _epochs, startEpoch: _start, onSkip: _onSkip, ...samplingOptions } = options;
+  const { seed: _seed, split: _split, epochs: _epochs, startEpoch: _start, onSkip: _onSkip, shard, ...samplingOptions } = options;
   const first = options.startEpoch ?? 0;
   for (let epoch = first; epoch < first + (options.epochs ?? 1); epoch++) {
     const order = orderOf(pieces.length, options.seed, epoch);
-    for (let index = 0; index < order.length; index++) {
+    for (let index = shard?.index ?? 0; index < order.length; index += shard?.count ?? 1) {
       const piece = pieces[order[index]!]!;
       let sample: TrainingSample;
       try {

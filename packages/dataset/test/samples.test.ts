@@ -39,6 +39,15 @@ describe('sample stream', () => {
     expect(tokensOf(resumed)).toEqual(tokensOf(whole.slice(12)));
   });
 
+  it('splits into shards that together are the whole stream', () => {
+    const whole = [...sampleStream(dir, { seed: 4, epochs: 2 })];
+    const shards = [0, 1, 2].map((index) => [...sampleStream(dir, { seed: 4, epochs: 2, shard: { index, count: 3 } })]);
+    expect(shards.map((s) => s.length)).toEqual([4, 4, 4]);
+    const merged = shards.flat().sort((a, b) => a.epoch - b.epoch || a.index - b.index);
+    expect(tokensOf(merged)).toEqual(tokensOf(whole));
+    expect(() => [...sampleStream(dir, { seed: 4, shard: { index: 3, count: 3 } })]).toThrow(/shard/);
+  });
+
   it('gives samples the core builds from the same seed', () => {
     const [first] = [...sampleStream(dir, { seed: 5 })];
     const score = Score.fromMidi(path.join(pop909, path.basename(first!.piece.source)));

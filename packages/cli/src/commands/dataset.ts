@@ -109,6 +109,7 @@ export function registerDataset(program: Command): void {
     .option('--max-seq-len <n>', 'token cap per sample', integer('--max-seq-len'), 2048)
     .option('--infill-probability <p>', 'share of infill samples', number('--infill-probability'), 0.75)
     .option('--max-tracks <n>', 'tracks per window, at most', integer('--max-tracks'), 12)
+    .option('--shard <i/n>', 'only every n-th sample from the i-th (0-based): one of n readers', parseShard)
     .option('-o, --output <file>', 'write to a file (atomically) instead of stdout')
     .action(async (dir: string, flags: SampleFlags) => {
       if (!['train', 'validation', 'all'].includes(flags.split)) throw new UsageError('--split must be train, validation or all');
@@ -132,6 +133,7 @@ export function registerDataset(program: Command): void {
         maxSeqLen: flags.maxSeqLen,
         infillProbability: flags.infillProbability,
         maxTracks: flags.maxTracks,
+        ...(flags.shard && { shard: flags.shard }),
         onSkip: () => skipped++,
       });
       try {
@@ -164,7 +166,16 @@ interface SampleFlags {
   maxSeqLen: number;
   infillProbability: number;
   maxTracks: number;
+  shard?: { index: number; count: number };
   output?: string;
+}
+
+function parseShard(value: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index >= count) throw new UsageError(`--shard must be i/n with 0 <= i < n, got "${value}"`);
+  return { index, count };
 }
 
 // Resolves when the stream takes more data, or will never again (closed, failed).
