@@ -13,6 +13,7 @@ import { registerRun } from './commands/run.js';
 import { registerPlan } from './commands/plan.js';
 import { registerScore } from './commands/score.js';
 import { registerTokenize } from './commands/tokenize.js';
+import { registerTrain } from './commands/train.js';
 import { registerVocab } from './commands/vocab.js';
 import { InvalidJsonError, UsageError } from './errors.js';
 
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerInspect(program);
   registerModels(program);
   registerDataset(program);
+  registerTrain(program);
   return program;
 }
 

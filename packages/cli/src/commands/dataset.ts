@@ -134,7 +134,11 @@ export function registerDataset(program: Command): void {
         infillProbability: flags.infillProbability,
         maxTracks: flags.maxTracks,
         ...(flags.shard && { shard: flags.shard }),
-        onSkip: () => skipped++,
+        // An empty frame keeps every epoch the same length, so a reader can resume by counting frames.
+        onSkip: () => {
+          skipped++;
+          out.write(frameSample(new Int32Array(0), vocabSize));
+        },
       });
       try {
         for (const { sample } of stream) {
@@ -150,7 +154,7 @@ export function registerDataset(program: Command): void {
           });
           renameSync(temp, flags.output!);
         }
-        if (skipped) process.stderr.write(`midigpt: ${skipped} piece(s) skipped: no window of them encodes\n`);
+        if (skipped) process.stderr.write(`midigpt: ${skipped} piece(s) gave empty samples: no window of them encodes\n`);
       } catch (error) {
         if (temp) rmSync(temp, { force: true });
         throw error;

@@ -1,0 +1,109 @@
+// `midigpt train`: the trainer's smoke test. A tiny model on a few POP909
+// pieces: the loss falls, a stopped run resumes to the same weights, a bundle
+// fine-tunes, converts to ONNX and generates.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { midigpt } from '../../../tests/support/cli.js';
+import { repoRoot } from '../../../tests/support/parity.js';
+
+const pop909 = path.resolve(repoRoot, '../shared/data/pop909');
+const work = mkdtempSync(path.join(tmpdir(), 'midigpt-train-'));
+const data = path.join(work, 'data');
+const config = path.join(work, 'tiny.json');
+
+interface Metric {
+  step: number;
+  'train/loss'?: number;
+  'val/loss'?: number;
+}
+const metrics = (dir: string): Metric[] =>
+  readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Metric);
+const train = (...args: string[]) => midigpt(['train', '--config', config, '--data', data, ...args]);
+
+beforeAll(() => {
+  const input = path.join(work, 'midi');
+  mkdirSync(input);
+  for (const n of ['001', '002', '003', '004', '005', '006', '007', '008']) copyFileSync(path.join(pop909, `${n}.mid`), path.join(input, `${n}.mid`));
+  expect(midigpt(['dataset', 'build', input, '-o', data, '--validation', '0.25']).status).toBe(0);
+  writeFileSync(
+    config,
+    JSON.stringify({
+      n_embd: 64, n_layer: 2, n_head: 4, max_seq_len: 512, per_device_batch_size: 4, gradient_accumulation_steps: 1,
+      learning_rate: 0.003, warmup_steps: 5, lr_scheduler_type: 'cosine', max_steps: 40,
+      logging_steps: 10, eval_steps: 20, save_steps: 20, precision: 'fp32',
+    }),
+  );
+});
+
+describe('trainer units (python -m unittest)', () => {
+  it('pass', () => {
+    const run = spawnSync('/usr/bin/python3', ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], {
+      cwd: path.join(repoRoot, 'packages/train'),
+      encoding: 'utf8',
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+    });
+    expect(run.stderr).toMatch(/Ran \d+ tests/);
+    expect(run.stderr).toMatch(/\nOK\s*$/);
+    expect(run.status).toBe(0);
+  });
+});
+
+describe('midigpt train', () => {
+  const full = path.join(work, 'full');
+
+  it('trains: the loss falls and a bundle comes out', () => {
+    const run = train('--out', full);
+    expect(run.stderr).toMatch(/step 40\/40/);
+    expect(run.status).toBe(0);
+    const losses = metrics(full).filter((m) => m['train/loss'] !== undefined).map((m) => m['train/loss']!);
+    expect(losses).toHaveLength(4);
+    expect(losses[3]!).toBeLessThan(losses[0]! - 1);
+    const val = metrics(full).filter((m) => m['val/loss'] !== undefined);
+    expect(val.map((m) => m.step)).toEqual([20, 40]);
+    expect(val[1]!['val/loss']!).toBeLessThan(Math.log(647)); // better than a uniform guess over the vocabulary
+    expect(existsSync(path.join(full, 'model_final.safetensors'))).toBe(true);
+  });
+
+  it('resumes a stopped run to the same weights, bit for bit', () => {
+    const parts = path.join(work, 'parts');
+    expect(train('--out', parts, '--stop-at', '20').status).toBe(0);
+    expect(existsSync(path.join(parts, 'model_final.safetensors'))).toBe(false);
+    const resumed = train('--out', parts);
+    expect(resumed.stderr).toMatch(/resumed at step 20/);
+    expect(readFileSync(path.join(parts, 'model_final.safetensors')).equals(readFileSync(path.join(full, 'model_final.safetensors')))).toBe(true);
+  });
+
+  it('fine-tunes from a bundle, which converts and generates', () => {
+    const bundle = path.join(full, 'model_final.safetensors');
+    const tuned = path.join(work, 'tuned');
+    const run = train('--out', tuned, '--init-from', bundle, '--max-steps', '10', '--no-resume');
+    expect(run.stderr).toMatch(/fine-tuning from/);
+    expect(run.status).toBe(0);
+    // It starts where the bundle ended, far below the untrained model's first loss.
+    expect(metrics(tuned)[0]!['train/loss']!).toBeLessThan(metrics(full)[0]!['train/loss']! - 1);
+    const onnx = path.join(work, 'tuned.onnx');
+    expect(midigpt(['convert', path.join(tuned, 'model_final.safetensors'), '-o', onnx]).status).toBe(0);
+    const out = path.join(work, 'infilled.mid');
+    const infill = midigpt(['infill', path.join(pop909, '001.mid'), '-o', out, '--track', '0', '--bars', '4-5', '--model', onnx, '--seed', '1']);
+    expect(infill.stderr).toBe('');
+    expect(infill.status).toBe(0);
+    expect(existsSync(out)).toBe(true);
+  });
+
+  it('explains a missing dataset and a bad config', () => {
+    const missing = midigpt(['train', '--config', config, '--data', path.join(work, 'nope'), '--out', path.join(work, 'x')]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/not a dataset folder/);
+    const bad = path.join(work, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ n_embd: 65, n_head: 4 }));
+    const invalid = midigpt(['train', '--config', bad, '--data', data, '--out', path.join(work, 'y')]);
+    expect(invalid.status).toBe(1);
+    expect(invalid.stderr).toMatch(/n_embd must be a multiple of n_head/);
+  });
+});
