@@ -1,12 +1,12 @@
 // `midigpt train`: the trainer's smoke test. A tiny model on a few POP909
 // pieces: the loss falls, a stopped run resumes to the same weights, a bundle
 // fine-tunes, converts to ONNX and generates.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { midigpt } from '../../../tests/support/cli.js';
+import { midigpt, midigptBin } from '../../../tests/support/cli.js';
 import { repoRoot } from '../../../tests/support/parity.js';
 
 const pop909 = path.resolve(repoRoot, '../shared/data/pop909');
@@ -94,6 +94,28 @@ describe('midigpt train', () => {
     expect(infill.stderr).toBe('');
     expect(infill.status).toBe(0);
     expect(existsSync(out)).toBe(true);
+  });
+
+  it('trains data-parallel: two ranks on CPU (Gloo), rank 0 writes', async () => {
+    const out = path.join(work, 'ddp');
+    const rank = (r: number) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn('/usr/bin/python3', ['-m', 'midigpt_train', '--config', config, '--data', data, '--out', out, '--max-steps', '10'], {
+          cwd: path.join(repoRoot, 'packages/train'),
+          env: {
+            ...process.env, PYTHONDONTWRITEBYTECODE: '1', MIDIGPT_CLI: midigptBin,
+            RANK: String(r), LOCAL_RANK: String(r), WORLD_SIZE: '2', MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(29500 + (process.pid % 400)),
+          },
+        });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('exit', (code) => resolve({ code, stderr }));
+      });
+    const [zero, one] = await Promise.all([rank(0), rank(1)]);
+    expect(zero.stderr + one.stderr).not.toMatch(/Traceback/);
+    expect([zero.code, one.code]).toEqual([0, 0]);
+    expect(metrics(out).filter((m) => m['train/loss'] !== undefined).map((m) => m.step)).toEqual([10]); // one writer
+    expect(existsSync(path.join(out, 'model_final.safetensors'))).toBe(true);
   });
 
   it('explains a missing dataset and a bad config', () => {
