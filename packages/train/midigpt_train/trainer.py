@@ -57,6 +57,10 @@ class Trainer:
             torch.distributed.init_process_group("nccl" if self.device.type == "cuda" else "gloo")
         if self.device.type == "cuda":
             torch.cuda.set_device(self.device)
+        elif "OMP_NUM_THREADS" not in os.environ:
+            # Some builds (Debian's) start with one thread; share the cores among the local ranks.
+            local = int(os.environ.get("LOCAL_WORLD_SIZE", os.environ.get("WORLD_SIZE", "1")))
+            torch.set_num_threads(max(1, len(os.sched_getaffinity(0)) // local))
         self.manifest = read_manifest(data_dir)
         encoder = self.manifest["encoder"]
         torch.manual_seed(config.seed)
