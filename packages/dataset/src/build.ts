@@ -5,9 +5,10 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { BUILTIN_ENCODERS, MAX_MIDI_BYTES, Tokenizer } from '@midigpt/core';
+import { BUILTIN_ENCODERS, Tokenizer } from '@midigpt/core';
 import { defaultFilters, type PieceFilters, type RejectReason, type Verdict } from './filters.js';
-import { collectMidiFiles, DatasetInputError } from './inputs.js';
+import { collectMidiFiles, DatasetInputError, fileSource, isParquet, type PieceSource } from './inputs.js';
+import { readParquetShard } from './parquet.js';
 import { ProbePool } from './probe-pool.js';
 import { VerdictCache } from './verdict-cache.js';
 
@@ -26,6 +27,9 @@ export interface DatasetPiece {
   tracks: number;
   notes: number;
   split: Split;
+  /** From a parquet shard: per-track NOMML (-1 unknown) and the piece's genres. */
+  nomml?: number[];
+  genres?: string[];
 }
 
 export interface RejectedPiece {
@@ -79,6 +83,7 @@ export interface BuildOptions {
 }
 
 interface Judged {
+  src: PieceSource;
   source: string;
   sha256: string | null;
   verdict: Verdict;
@@ -95,7 +100,8 @@ export async function buildDataset(inputs: string[], output: string, options: Bu
   if (!files.length) throw new DatasetInputError(`no MIDI files in ${inputs.join(', ')}`);
   const tokenizer = Tokenizer.load(encoder);
   const filters = defaultFilters(tokenizer, options.filters);
-  const judged = await judgeAll(files, filters, options);
+  const sources = await pieceSources(files, filters);
+  const judged = await judgeAll(sources, filters, options);
   markDuplicates(judged);
 
   mkdirSync(output, { recursive: true });
@@ -117,7 +123,7 @@ export async function buildDataset(inputs: string[], output: string, options: Bu
     filters,
     validationFraction,
     counts: {
-      inputs: files.length,
+      inputs: sources.length,
       kept: pieces.length,
       train: pieces.filter((p) => p.split === 'train').length,
       validation: pieces.filter((p) => p.split === 'validation').length,
@@ -131,7 +137,29 @@ export async function buildDataset(inputs: string[], output: string, options: Bu
   return manifest;
 }
 
-async function judgeAll(files: string[], filters: PieceFilters, options: BuildOptions): Promise<Judged[]> {
+/** MIDI files as they are; parquet shards row by row, with the metadata filter of §1.3 phase 1. */
+async function pieceSources(files: string[], filters: PieceFilters): Promise<PieceSource[]> {
+  const sources: PieceSource[] = [];
+  for (const file of files) {
+    if (!isParquet(file)) {
+      sources.push(fileSource(file));
+      continue;
+    }
+    (await readParquetShard(file)).forEach((row, i) => {
+      const passes = row.numTracks !== null && row.numTracks >= filters.minTracks && row.totalNotes !== null && row.totalNotes > 0;
+      sources.push({
+        source: `${file}#${i}`,
+        read: () => row.music,
+        metadataReject: passes ? null : `num_tracks ${row.numTracks ?? 'null'}, total_notes ${row.totalNotes ?? 'null'}`,
+        nomml: row.nomml,
+        genres: row.genres,
+      });
+    });
+  }
+  return sources;
+}
+
+async function judgeAll(files: PieceSource[], filters: PieceFilters, options: BuildOptions): Promise<Judged[]> {
   const cache = new VerdictCache(filters, options.cacheDir);
   const workers = options.workers ?? 2;
   let pool: ProbePool | undefined; // started on the first cache miss: a cached rebuild forks nothing
@@ -144,9 +172,9 @@ async function judgeAll(files: string[], filters: PieceFilters, options: BuildOp
     while (next < files.length) {
       const index = next++;
       const source = files[index]!;
-      results[index] = await judgeFile(source, filters, cache, inFlight, () => (pool ??= new ProbePool({ workers, ...(options.timeoutSeconds !== undefined && { timeoutSeconds: options.timeoutSeconds }) })));
+      results[index] = await judgeSource(source, filters, cache, inFlight, () => (pool ??= new ProbePool({ workers, ...(options.timeoutSeconds !== undefined && { timeoutSeconds: options.timeoutSeconds }) })));
       if (results[index]!.verdict.ok) kept++;
-      options.onProgress?.({ done: ++done, total: files.length, kept, source });
+      options.onProgress?.({ done: ++done, total: files.length, kept, source: source.source });
     }
   };
   try {
@@ -161,24 +189,24 @@ async function judgeAll(files: string[], filters: PieceFilters, options: BuildOp
 /** Identical files judged at the same time share one parse. */
 type InFlight = Map<string, Promise<Verdict>>;
 
-async function judgeFile(source: string, filters: PieceFilters, cache: VerdictCache, inFlight: InFlight, pool: () => ProbePool): Promise<Judged> {
-  let bytes: Buffer;
+async function judgeSource(src: PieceSource, filters: PieceFilters, cache: VerdictCache, inFlight: InFlight, pool: () => ProbePool): Promise<Judged> {
+  const { source } = src;
+  if (src.metadataReject) return { src, source, sha256: null, cached: false, verdict: { ok: false, reason: 'metadata', message: src.metadataReject } };
+  let bytes: Uint8Array;
   try {
-    const size = statSync(source).size;
-    if (size > MAX_MIDI_BYTES) return { source, sha256: null, cached: false, verdict: { ok: false, reason: 'parse-error', message: `${size} bytes is more than any MIDI file needs` } };
-    bytes = readFileSync(source);
+    bytes = src.read();
   } catch (error) {
-    return { source, sha256: null, cached: false, verdict: { ok: false, reason: 'parse-error', message: `cannot read the file: ${(error as Error).message}` } };
+    return { src, source, sha256: null, cached: false, verdict: { ok: false, reason: 'parse-error', message: `cannot read the piece: ${(error as Error).message}` } };
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const hit = cache.get(sha256) ?? inFlight.get(sha256);
-  if (hit) return { source, sha256, verdict: await hit, cached: true };
+  if (hit) return { src, source, sha256, verdict: await hit, cached: true };
   const judging = pool().judge(bytes, filters);
   inFlight.set(sha256, judging);
   const verdict = await judging;
   inFlight.delete(sha256);
   cache.set(sha256, verdict);
-  return { source, sha256, verdict, cached: false };
+  return { src, source, sha256, verdict, cached: false };
 }
 
 /** A second copy of a kept piece would sit in both splits or weigh double; only the first is kept. */
@@ -206,11 +234,12 @@ function writePieces(judged: Judged[], output: string, validationFraction: numbe
   try {
     for (const j of judged) {
       if (!j.verdict.ok || !j.sha256) continue;
-      const bytes = readFileSync(j.source);
+      const bytes = j.src.read();
       if (createHash('sha256').update(bytes).digest('hex') !== j.sha256) throw new DatasetInputError(`${j.source} changed while the dataset was being built`);
       writeSync(fd, bytes);
       const { bars, tracks, notes } = j.verdict;
-      pieces.push({ source: j.source, sha256: j.sha256, offset, length: bytes.length, bars, tracks, notes, split: splitOf(j.sha256, validationFraction) });
+      const extra = { ...(j.src.nomml && { nomml: j.src.nomml }), ...(j.src.genres?.length && { genres: j.src.genres }) };
+      pieces.push({ source: j.source, sha256: j.sha256, offset, length: bytes.length, bars, tracks, notes, split: splitOf(j.sha256, validationFraction), ...extra });
       offset += bytes.length;
     }
     closeSync(fd);

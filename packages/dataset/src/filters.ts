@@ -13,7 +13,7 @@ export interface PieceFilters {
   timeSignatures: string[] | null;
 }
 
-export type RejectReason = 'parse-error' | 'no-notes' | 'too-few-tracks' | 'too-few-bars' | 'time-signature' | 'duplicate' | 'timeout' | 'crash';
+export type RejectReason = 'metadata' | 'parse-error' | 'no-notes' | 'too-few-tracks' | 'too-few-bars' | 'time-signature' | 'duplicate' | 'timeout' | 'crash';
 
 export type Verdict =
   | { ok: true; bars: number; tracks: number; notes: number }

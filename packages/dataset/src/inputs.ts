@@ -2,6 +2,7 @@
 // recursively) and list files (one path per line, relative to the list).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { MAX_MIDI_BYTES } from '@midigpt/core';
 
 const MIDI_EXTENSIONS = new Set(['.mid', '.midi', '.smf', '.kar']);
 
@@ -18,7 +19,7 @@ function walk(dir: string, out: string[]): void {
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) walk(full, out);
-    else if (entry.isFile() && isMidi(entry.name)) out.push(full);
+    else if (entry.isFile() && (isMidi(entry.name) || isParquet(entry.name))) out.push(full);
   }
 }
 
@@ -31,7 +32,33 @@ function readList(file: string): string[] {
     .map((line) => path.resolve(base, line));
 }
 
-/** Every MIDI file named by `inputs`, in a stable order, without repeats. */
+export function isParquet(file: string): boolean {
+  return path.extname(file).toLowerCase() === '.parquet';
+}
+
+/** One piece to judge: where it came from, its bytes, and what a shard's metadata says of it. */
+export interface PieceSource {
+  source: string;
+  read(): Uint8Array;
+  /** From a parquet shard: the metadata filter's verdict (null = passes), per-track NOMML and genres. */
+  metadataReject?: string | null;
+  nomml?: number[] | null;
+  genres?: string[];
+}
+
+/** A MIDI file as a piece source; its size is checked before it is read. */
+export function fileSource(file: string): PieceSource {
+  return {
+    source: file,
+    read() {
+      const size = statSync(file).size;
+      if (size > MAX_MIDI_BYTES) throw new DatasetInputError(`${size} bytes is more than any MIDI file needs`);
+      return readFileSync(file);
+    },
+  };
+}
+
+/** Every MIDI file and parquet shard named by `inputs`, in a stable order, without repeats. */
 export function collectMidiFiles(inputs: string[]): string[] {
   const files: string[] = [];
   for (const input of inputs) {
@@ -42,8 +69,7 @@ export function collectMidiFiles(inputs: string[]): string[] {
       throw new DatasetInputError(`${input}: no such file or folder`);
     }
     if (stat.isDirectory()) walk(input, files);
-    else if (path.extname(input).toLowerCase() === '.parquet')
-      throw new DatasetInputError(`${input}: parquet shards are not supported yet; export the MIDI files to a folder`);
+    else if (isParquet(input)) files.push(input);
     else if (isMidi(input)) files.push(input);
     else files.push(...readList(input));
   }

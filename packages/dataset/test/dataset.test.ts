@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { Tokenizer } from '@midigpt/core';
 import {
@@ -68,7 +69,7 @@ describe('inputs', () => {
     expect(() => collectMidiFiles(['/no/such/folder'])).toThrow(DatasetInputError);
     const shard = path.join(temp(), 'part-0.parquet');
     writeFileSync(shard, 'PAR1');
-    expect(() => collectMidiFiles([shard])).toThrow(/parquet/);
+    expect(collectMidiFiles([shard])).toEqual([shard]); // read as a shard, row by row
   });
 });
 
@@ -114,6 +115,36 @@ describe('dataset build', () => {
     const again = await buildDataset([input], output, { cacheDir, validationFraction: 0.5 });
     expect(again.counts.cached).toBe(6);
     expect(again.pieces).toEqual(manifest.pieces);
+  });
+
+  it('reads parquet shards row by row: metadata filter, parse check, NOMML and genres (§1.1)', async () => {
+    const dir = temp();
+    const midi = new Uint8Array(readFileSync(path.join(pop909, '001.mid')));
+    const shard = path.join(dir, 'part-0.parquet');
+    writeFileSync(
+      shard,
+      new Uint8Array(
+        parquetWriteBuffer({
+          columnData: [
+            { name: 'music', data: [midi, Uint8Array.of(1, 2, 3), midi, midi], type: 'BYTE_ARRAY' },
+            { name: 'num_tracks', data: [3, 1, 0, null], type: 'INT32' },
+            { name: 'total_notes', data: [1556, 5, 1556, 1556], type: 'INT32' },
+            { name: 'NOMML', data: [[4, -1, 6], [1], null, null] },
+            { name: 'music_style_scraped', data: ['alternative-indie%2cpop', '', null, null], type: 'STRING' },
+          ],
+        }),
+      ),
+    );
+    const manifest = await buildDataset([shard], path.join(dir, 'data'), { cacheDir: path.join(dir, 'cache') });
+    expect(manifest.counts).toMatchObject({ inputs: 4, kept: 1, rejected: { metadata: 2, 'parse-error': 1 } });
+    expect(manifest.pieces[0]).toMatchObject({ source: `${shard}#0`, nomml: [4, -1, 6], genres: ['alternative-indie', 'pop'], tracks: 3 });
+    expect(Buffer.from(readPiece(path.join(dir, 'data'), manifest.pieces[0]!)).equals(Buffer.from(midi))).toBe(true);
+
+    const partial = path.join(dir, 'part-1.parquet');
+    writeFileSync(partial, new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'music', data: [midi], type: 'BYTE_ARRAY' }] })));
+    await expect(buildDataset([partial], path.join(dir, 'x'))).rejects.toThrow(/no num_tracks, total_notes column/);
+    writeFileSync(partial, 'PAR1 not really');
+    await expect(buildDataset([partial], path.join(dir, 'x'))).rejects.toThrow(/not a readable parquet file/);
   });
 
   it('refuses bad settings and empty inputs with clear errors', async () => {
