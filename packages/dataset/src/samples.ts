@@ -52,6 +52,12 @@ function orderOf(count: number, seed: number, epoch: number): number[] {
   return order;
 }
 
+/** One of the piece's genres the encoder knows (§2.5), picked by the sample's seed; -1 for none. */
+function genreOf(piece: DatasetPiece, tokenizer: Tokenizer, seed: number): number {
+  const known = (piece.genres ?? []).map((g) => tokenizer.genreId(g)).filter((id) => id >= 0);
+  return known.length ? known[seed % known.length]! : -1;
+}
+
 function check(options: SampleStreamOptions): void {
   const whole = (v: number, lo: number, hi: number) => Number.isInteger(v) && v >= lo && v <= hi;
   if (!whole(options.seed, 0, 2 ** 32 - 1)) throw new RangeError(`the seed must be a whole number from 0 to 2^32 - 1, not ${options.seed}`);
@@ -77,7 +83,9 @@ export function* sampleStream(dir: string, options: SampleStreamOptions): Genera
       const piece = pieces[order[index]!]!;
       let sample: TrainingSample;
       try {
-        sample = trainingSample(tokenizer, Score.fromMidi(readPiece(dir, piece)), samplingOptions, sampleSeed(options.seed, epoch, index));
+        const seed = sampleSeed(options.seed, epoch, index);
+        const genre = genreOf(piece, tokenizer, seed);
+        sample = trainingSample(tokenizer, Score.fromMidi(readPiece(dir, piece)), genre >= 0 ? { ...samplingOptions, genre } : samplingOptions, seed);
       } catch (error) {
         if ((error as { code?: string }).code !== 'ENCODE') throw error; // bad options or a damaged dataset stop the stream
         options.onSkip?.(piece, error as Error);

@@ -15,6 +15,7 @@ import {
   ProbePool,
   readManifest,
   readPiece,
+  sampleStream,
   type PieceFilters,
 } from '../src/index.js';
 import { repoRoot } from '../../../tests/support/parity.js';
@@ -139,6 +140,17 @@ describe('dataset build', () => {
     expect(manifest.counts).toMatchObject({ inputs: 4, kept: 1, rejected: { metadata: 2, 'parse-error': 1 } });
     expect(manifest.pieces[0]).toMatchObject({ source: `${shard}#0`, nomml: [4, -1, 6], genres: ['alternative-indie', 'pop'], tracks: 3 });
     expect(Buffer.from(readPiece(path.join(dir, 'data'), manifest.pieces[0]!)).equals(Buffer.from(midi))).toBe(true);
+
+    // The genres reach the samples of an encoder with genre groups (§2.5).
+    const expressive = Tokenizer.load('expressive');
+    await buildDataset([shard], path.join(dir, 'expressive'), { encoder: 'expressive', cacheDir: path.join(dir, 'cache') });
+    const known = [expressive.genreId('alternative-indie'), expressive.genreId('pop')].map((id) => `Genre:${id}`);
+    for (const seed of [1, 2, 3]) {
+      const [first] = [...sampleStream(path.join(dir, 'expressive'), { seed, split: 'all' })];
+      const genres = Array.from(first!.sample.tokens).map((t) => expressive.tokenNames()[t]!).filter((n) => n.startsWith('Genre:'));
+      expect(genres).toHaveLength(1);
+      expect(known).toContain(genres[0]);
+    }
 
     const partial = path.join(dir, 'part-1.parquet');
     writeFileSync(partial, new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'music', data: [midi], type: 'BYTE_ARRAY' }] })));
