@@ -145,9 +145,10 @@ describe('dataset build', () => {
     const expressive = Tokenizer.load('expressive');
     await buildDataset([shard], path.join(dir, 'expressive'), { encoder: 'expressive', cacheDir: path.join(dir, 'cache') });
     const known = [expressive.genreId('alternative-indie'), expressive.genreId('pop')].map((id) => `Genre:${id}`);
+    const names = expressive.tokenNames();
     for (const seed of [1, 2, 3]) {
       const [first] = [...sampleStream(path.join(dir, 'expressive'), { seed, split: 'all' })];
-      const genres = Array.from(first!.sample.tokens).map((t) => expressive.tokenNames()[t]!).filter((n) => n.startsWith('Genre:'));
+      const genres = Array.from(first!.sample.tokens).map((t) => names[t]!).filter((n) => n.startsWith('Genre:'));
       expect(genres).toHaveLength(1);
       expect(known).toContain(genres[0]);
     }

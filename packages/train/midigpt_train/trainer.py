@@ -5,6 +5,7 @@ Rank 0 alone writes files (B6); the schedule and the stop share one horizon
 (B5); evaluation counts optimizer steps (B16) on a fixed set (B14)."""
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -198,7 +199,7 @@ class Trainer:
                     self.consumed += frames
                     ids, labels = collate(batch, self.device)
                     sync = micro == c.gradient_accumulation_steps - 1 or self.world == 1
-                    context = self.net.no_sync() if not sync and self.world > 1 else _null()
+                    context = self.net.no_sync() if not sync and self.world > 1 else contextlib.nullcontext()
                     with context, torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None):
                         loss = _loss(self.net, ids, labels)
                     self.scaler.scale(loss / c.gradient_accumulation_steps).backward()
@@ -234,10 +235,3 @@ class Trainer:
             if self.world > 1:
                 torch.distributed.destroy_process_group()
 
-
-class _null:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
