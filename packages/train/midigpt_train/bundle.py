@@ -16,8 +16,9 @@ import torch
 _DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
 
 
-def save_bundle(path: str, state_dict: dict[str, torch.Tensor], config: dict, encoder_config: Any) -> None:
-    """Writes atomically: a reader never sees half a bundle."""
+def save_bundle(path: str, state_dict: dict[str, torch.Tensor], config: dict, encoder_config: Any, half: bool = False) -> None:
+    """Writes atomically: a reader never sees half a bundle. `half` stores float16
+    (half the size, for shipping; readers widen it back to float32)."""
     header: dict[str, Any] = {
         "__metadata__": {
             "format_version": "2",
@@ -29,8 +30,8 @@ def save_bundle(path: str, state_dict: dict[str, torch.Tensor], config: dict, en
     blobs = []
     offset = 0
     for name, tensor in state_dict.items():
-        data = tensor.detach().to("cpu", torch.float32).contiguous().numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(tensor.shape), "data_offsets": [offset, offset + len(data)]}
+        data = tensor.detach().to("cpu", torch.float16 if half else torch.float32).contiguous().numpy().tobytes()
+        header[name] = {"dtype": "F16" if half else "F32", "shape": list(tensor.shape), "data_offsets": [offset, offset + len(data)]}
         blobs.append(data)
         offset += len(data)
     text = json.dumps(header, separators=(",", ":")).encode()
@@ -67,3 +68,28 @@ def load_bundle(path: str) -> tuple[dict, Any, dict[str, torch.Tensor]]:
         array = np.frombuffer(raw, dtype=dtype, count=(end - start) // np.dtype(dtype).itemsize, offset=base + start)
         state[name] = torch.from_numpy(array.reshape(info["shape"]).astype(np.float32))
     return json.loads(meta["config"]), json.loads(meta.get("encoder_config", "null")), state
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m midigpt_train.bundle IN.safetensors -o OUT.safetensors [--half]: rewrites a bundle (e.g. as float16 to ship)."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m midigpt_train.bundle", description="Rewrite a format-2 bundle.")
+    parser.add_argument("bundle")
+    parser.add_argument("-o", "--out", required=True)
+    parser.add_argument("--half", action="store_true", help="store the weights as float16")
+    args = parser.parse_args(argv)
+    try:
+        if os.path.abspath(args.out) == os.path.abspath(args.bundle):
+            raise ValueError("the output would overwrite the input")
+        config, encoder, state = load_bundle(args.bundle)
+        save_bundle(args.out, state, config, encoder, half=args.half)
+    except (ValueError, OSError) as error:
+        print(f"midigpt_train.bundle: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

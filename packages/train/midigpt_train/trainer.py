@@ -48,6 +48,43 @@ def _next_batch(stream_iter, size: int) -> tuple[list[torch.Tensor], int]:
     return batch, frames
 
 
+def validation_batches(data_dir: str, config: TrainConfig) -> list[list[torch.Tensor]]:
+    """One sample per validation piece, drawn with a fixed seed: losses compare run to run (B14)."""
+    manifest = read_manifest(data_dir)
+    count = pieces_in(manifest, "validation")
+    if count == 0:
+        return []
+    stream = SampleStream(data_dir, "validation", 0, _sample_options(config, config.infill_probability))
+    limit = config.limit_val_batches or math.inf
+    batches, batch = [], []
+    try:
+        for i, sample in zip(range(count), stream):
+            if sample is not None and len(sample) >= 2:
+                batch.append(sample)
+            if len(batch) == config.per_device_batch_size or (i == count - 1 and batch):
+                batches.append(batch)
+                batch = []
+            if len(batches) >= limit:
+                break
+    finally:
+        stream.close()
+    return batches
+
+
+@torch.no_grad()
+def mean_loss(model: torch.nn.Module, batches: list[list[torch.Tensor]], device: torch.device, amp_dtype=None) -> float:
+    """Cross-entropy per predicted token over `batches` (every token after the first of a sample)."""
+    total, tokens = 0.0, 0
+    for batch in batches:
+        ids, labels = collate(batch, device)
+        with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
+            loss = _loss(model, ids, labels)
+        n = int((labels[:, 1:] != -100).sum())
+        total += float(loss) * n
+        tokens += n
+    return total / max(1, tokens)
+
+
 class Trainer:
     def __init__(self, config: TrainConfig, data_dir: str, out_dir: str, init_from: str | None = None, resume: bool = True):
         self.config, self.data_dir, self.out_dir = config, data_dir, out_dir
@@ -84,7 +121,7 @@ class Trainer:
         if resume:
             self._resume()
         self.net = torch.nn.parallel.DistributedDataParallel(self.model) if self.world > 1 else self.model
-        self.eval_batches = self._eval_set()
+        self.eval_batches = validation_batches(data_dir, config) if self.rank == 0 else []
 
     # ---- weights and checkpoints ----------------------------------------------------------
 
@@ -137,42 +174,13 @@ class Trainer:
 
     # ---- evaluation -----------------------------------------------------------------------
 
-    def _eval_set(self) -> list[list[torch.Tensor]]:
-        """The validation samples, drawn once with a fixed seed: losses compare run to run (B14)."""
-        if self.rank != 0 or pieces_in(self.manifest, "validation") == 0:
-            return []
-        stream = SampleStream(self.data_dir, "validation", 0, _sample_options(self.config, self.config.infill_probability))
-        count = pieces_in(self.manifest, "validation")
-        limit = self.config.limit_val_batches or math.inf
-        batches, batch = [], []
-        try:
-            for i, sample in zip(range(count), stream):
-                if sample is not None and len(sample) >= 2:
-                    batch.append(sample)
-                if len(batch) == self.config.per_device_batch_size or (i == count - 1 and batch):
-                    batches.append(batch)
-                    batch = []
-                if len(batches) >= limit:
-                    break
-        finally:
-            stream.close()
-        return batches
-
-    @torch.no_grad()
     def evaluate(self) -> float | None:
         if not self.eval_batches:
             return None
         self.model.eval()
-        total, tokens = 0.0, 0
-        for batch in self.eval_batches:
-            ids, labels = collate(batch, self.device)
-            with torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None):
-                loss = _loss(self.model, ids, labels)
-            n = int((labels[:, 1:] != -100).sum())
-            total += float(loss) * n
-            tokens += n
+        loss = mean_loss(self.model, self.eval_batches, self.device, self.amp_dtype)
         self.model.train()
-        return total / max(1, tokens)
+        return loss
 
     # ---- the loop -------------------------------------------------------------------------
 

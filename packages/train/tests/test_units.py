@@ -13,6 +13,20 @@ from midigpt_train.model import GPT2
 from midigpt_train.schedule import lr_multiplier
 
 
+class Plot(unittest.TestCase):
+    def test_metrics_keep_the_last_record_of_a_repeated_step(self):  # a resumed run logs a step twice
+        from midigpt_train.plot import read_metrics
+
+        with tempfile.TemporaryDirectory() as tmp:
+            with open(os.path.join(tmp, "metrics.jsonl"), "w") as f:
+                for record in [{"step": 10, "train/loss": 5.0}, {"step": 10, "train/loss": 4.0}, {"step": 20, "train/loss": 3.0},
+                               {"step": 20, "val/loss": 3.5, "val/perplexity": 33.1}]:
+                    f.write(json.dumps(record) + "\n")
+            train, val = read_metrics(tmp)
+        self.assertEqual(train, [(10, 4.0), (20, 3.0)])
+        self.assertEqual(val, [(20, 3.5)])
+
+
 class Schedule(unittest.TestCase):
     def test_warmup_starts_above_zero_and_reaches_one(self):  # B7 fixed
         self.assertAlmostEqual(lr_multiplier(0, 10, 100, "cosine"), 0.1)
@@ -46,6 +60,19 @@ class Bundle(unittest.TestCase):
         self.assertEqual(header["__metadata__"]["arch"], "gpt2")
         for name, tensor in model.state_dict().items():
             self.assertTrue(torch.equal(state[name], tensor), name)
+
+    def test_half_bundle_is_half_the_size_and_reads_as_float32(self):
+        model = GPT2(vocab_size=30, n_positions=16, n_embd=8, n_layer=2, n_head=2)
+        with tempfile.TemporaryDirectory() as tmp:
+            full, half = os.path.join(tmp, "f.safetensors"), os.path.join(tmp, "h.safetensors")
+            save_bundle(full, model.state_dict(), model.config, None)
+            save_bundle(half, model.state_dict(), model.config, None, half=True)
+            _, _, state = load_bundle(half)
+            weights = sum(t.numel() for t in model.state_dict().values())
+            self.assertLess(os.path.getsize(half), os.path.getsize(full) - weights * 2 + 1)
+        for name, tensor in model.state_dict().items():
+            self.assertEqual(state[name].dtype, torch.float32)
+            self.assertTrue(torch.equal(state[name], tensor.half().float()), name)
 
     def test_state_dict_names_are_the_reference_layout(self):
         names = set(GPT2(30, 16, 8, 1, 2).state_dict())
