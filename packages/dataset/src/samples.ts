@@ -58,6 +58,20 @@ function genreOf(piece: DatasetPiece, tokenizer: Tokenizer, seed: number): numbe
   return known.length ? known[seed % known.length]! : -1;
 }
 
+/**
+ * The parquet NOMML values stashed on the tracks as `_nomml_raw` (§1.1), matched by
+ * position; -1 means unknown. The nomml attribute uses them instead of its fallback.
+ */
+function withNomml(score: Score, nomml: number[] | undefined): Score {
+  if (!nomml?.some((v) => v >= 0)) return score;
+  const json = score.toJSON();
+  json.tracks.forEach((track, i) => {
+    const value = nomml[i];
+    if (value !== undefined && value >= 0) track.attributes = { ...track.attributes, _nomml_raw: value };
+  });
+  return Score.fromJSON(json);
+}
+
 function check(options: SampleStreamOptions): void {
   const whole = (v: number, lo: number, hi: number) => Number.isInteger(v) && v >= lo && v <= hi;
   if (!whole(options.seed, 0, 2 ** 32 - 1)) throw new RangeError(`the seed must be a whole number from 0 to 2^32 - 1, not ${options.seed}`);
@@ -85,7 +99,7 @@ export function* sampleStream(dir: string, options: SampleStreamOptions): Genera
       try {
         const seed = sampleSeed(options.seed, epoch, index);
         const genre = genreOf(piece, tokenizer, seed);
-        sample = trainingSample(tokenizer, Score.fromMidi(readPiece(dir, piece)), genre >= 0 ? { ...samplingOptions, genre } : samplingOptions, seed);
+        sample = trainingSample(tokenizer, withNomml(Score.fromMidi(readPiece(dir, piece)), piece.nomml), genre >= 0 ? { ...samplingOptions, genre } : samplingOptions, seed);
       } catch (error) {
         if ((error as { code?: string }).code !== 'ENCODE') throw error; // bad options or a damaged dataset stop the stream
         options.onSkip?.(piece, error as Error);

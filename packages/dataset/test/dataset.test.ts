@@ -153,6 +153,33 @@ describe('dataset build', () => {
       expect(known).toContain(genres[0]);
     }
 
+    // Stashed NOMML values replace the computed ones (§1.1): 9 is a depth the 12-tpq
+    // fallback never yields, so every track of every sample must show the stash.
+    const stashed = path.join(dir, 'nomml', 'part-0.parquet');
+    mkdirSync(path.dirname(stashed));
+    writeFileSync(
+      stashed,
+      new Uint8Array(
+        parquetWriteBuffer({
+          columnData: [
+            { name: 'music', data: [midi], type: 'BYTE_ARRAY' },
+            { name: 'num_tracks', data: [3], type: 'INT32' },
+            { name: 'total_notes', data: [1556], type: 'INT32' },
+            { name: 'NOMML', data: [[9, 9, 9]] },
+          ],
+        }),
+      ),
+    );
+    await buildDataset([stashed], path.join(dir, 'nomml-data'), { encoder: 'expressive', cacheDir: path.join(dir, 'cache') });
+    for (const seed of [1, 2, 3, 4]) {
+      const [first] = [...sampleStream(path.join(dir, 'nomml-data'), { seed, split: 'all' })];
+      const nomml = Array.from(first!.sample.tokens).map((t) => names[t]!).filter((n) => n.startsWith('TrackLevelNomml:'));
+      expect(nomml.length).toBe(first!.sample.tracks);
+      expect(new Set(nomml)).toEqual(new Set(['TrackLevelNomml:9']));
+    }
+    const [computed] = [...sampleStream(path.join(dir, 'expressive'), { seed: 1, split: 'all' })];
+    expect(Array.from(computed!.sample.tokens).map((t) => names[t]!)).not.toContain('TrackLevelNomml:9');
+
     const partial = path.join(dir, 'part-1.parquet');
     writeFileSync(partial, new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'music', data: [midi], type: 'BYTE_ARRAY' }] })));
     await expect(buildDataset([partial], path.join(dir, 'x'))).rejects.toThrow(/no num_tracks, total_notes column/);
