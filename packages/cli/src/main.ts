@@ -57,7 +57,17 @@ function explain(error: unknown): { message: string; code: number } {
   return { message: error instanceof Error ? error.message : String(error), code: EXIT.failure };
 }
 
+/** A reader that stops early (`midigpt ... | head`) closes the pipe: finish quietly, as Unix tools do. */
+function handleClosedStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT.ok);
+    process.stderr.write(`midigpt: cannot write the output: ${error.message}\n`);
+    process.exit(EXIT.failure);
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  handleClosedStdout();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

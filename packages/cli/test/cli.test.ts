@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { midigpt } from '../../../tests/support/cli.js';
+import { spawnSync } from 'node:child_process';
+import { midigpt, midigptBin } from '../../../tests/support/cli.js';
 import { parityMidiPath } from '../../../tests/support/parity.js';
 
 const version = (JSON.parse(readFileSync(path.resolve(__dirname, '../package.json'), 'utf8')) as { version: string }).version;
@@ -82,5 +83,10 @@ describe('midigpt', () => {
     const r = midigpt(['score', textFile, '--debug']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('stops quietly when the reader closes the pipe early (midigpt ... | head)', () => {
+    const r = spawnSync('bash', ['-c', `"${midigptBin}" score "${aicha}" --json | head -c 10 > /dev/null; echo "status=\${PIPESTATUS[0]}" >&2`], { encoding: 'utf8' });
+    expect(r.stderr).toBe('status=0\n'); // no EPIPE trace, exit 0
   });
 });
