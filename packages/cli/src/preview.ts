@@ -11,7 +11,14 @@ const COLOURS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948
 
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
-export function pianoRollSvg(score: ScoreJSON, generated: Array<[number, number]>): string {
+/**
+ * The piano roll of bars `range` = [first, last] (default: all) of `score`, with the
+ * `generated` (track, bar) cells highlighted. Bar numbers stay those of the score.
+ */
+export function pianoRollSvg(whole: ScoreJSON, highlighted: Array<[number, number]>, range?: [number, number]): string {
+  const [first, last] = range ?? [0, (whole.tracks[0]?.bars.length ?? 1) - 1];
+  const score = { ...whole, tracks: whole.tracks.map((t) => ({ ...t, bars: t.bars.slice(first, last + 1) })) };
+  const generated = highlighted.filter(([, b]) => b >= first && b <= last).map(([t, b]): [number, number] => [t, b - first]);
   const bars = score.tracks[0]?.bars ?? [];
   const barWidth = Math.max(12, Math.min(80, 3200 / Math.max(1, bars.length)));
   const starts: number[] = [];
@@ -30,7 +37,7 @@ export function pianoRollSvg(score: ScoreJSON, generated: Array<[number, number]
   const every = Math.ceil(28 / barWidth);
   starts.forEach((s, i) => {
     parts.push(`<line x1="${LABEL + s}" y1="${TOP - 4}" x2="${LABEL + s}" y2="${height - 10}" stroke="#e0e0e0"/>`);
-    if (i % every === 0) parts.push(`<text x="${LABEL + s + 2}" y="${TOP - 8}" fill="#666">${i}</text>`);
+    if (i % every === 0) parts.push(`<text x="${LABEL + s + 2}" y="${TOP - 8}" fill="#666">${i + first}</text>`);
   });
   for (const [t, b] of generated) {
     if (starts[b] === undefined) continue;

@@ -82,7 +82,7 @@ describe('bad generation requests', () => {
   writeFileSync(notModel, 'not a model');
   const base = (extra: string[]) => ['infill', input, '-o', out('x.mid'), '--model', model, ...extra];
   it.each([
-    [['infill', input, '-o', out('x.mid'), '-t', '0', '-b', '2'], 2, 'no model given'],
+    [base(['-t', '0', '-b', '2', '--preview', out('r.png'), '--preview-bars', '9-3']), 2, '--preview-bars takes a range like 8-19'],
     [base(['-t', '0']), 2, 'give one --bars for every --track'],
     [base([]), 2, 'name at least one --track'],
     [base(['-t', '7', '-b', '2']), 2, 'the score has tracks 0 to 1'],
@@ -96,7 +96,7 @@ describe('bad generation requests', () => {
     [['infill', input, '-o', input, '--model', model, '-t', '0', '-b', '2', '--force'], 2, 'over its own input'],
     [['infill', input, '-o', out('x.txt'), '--model', model, '-t', '0', '-b', '2'], 2, 'must end in .mid, .midi or .json'],
     [['infill', input, '-o', out('x.mid'), '--model', notModel, '-t', '0', '-b', '2'], 1, 'does not fit in the file'],
-    [['infill', input, '-o', out('x.mid'), '--model', 'yellow-huge', '-t', '0', '-b', '2'], 2, 'not a released model name'],
+    [['infill', input, '-o', out('x.mid'), '--model', 'yellow-huge', '-t', '0', '-b', '2'], 2, 'not a model name'],
     [['infill', input, '-o', path.join(tmp, 'no-such-dir', 'x.mid'), '--model', model, '-t', '0', '-b', '2', '--polyphony-limit', '2'], 1, 'no such file'],
     [['generate', '-o', out('x.mid'), '--model', model], 2, 'give an input file or --empty'],
     [['generate', input, '-o', out('x.mid'), '--model', model, '--program', '200'], 2, '--program must be from 0 to 127'],
@@ -114,6 +114,14 @@ describe('bad generation requests', () => {
 });
 
 describe('--preview', () => {
+  it('draws only --preview-bars, numbered as in the score', () => {
+    const svg = out('part.svg');
+    const args = ['infill', input, '-t', '0', '-b', '2', '--model', model, '--seed', '1', '--polyphony-limit', '2', '-o', out('p4.mid')];
+    expect(midigpt([...args, '--preview', svg, '--preview-bars', '1-3']).status).toBe(0);
+    const labels = [...readFileSync(svg, 'utf8').matchAll(/fill="#666">(\d+)</g)].map((m) => Number(m[1]));
+    expect(labels).toEqual([1, 2, 3]);
+  });
+
   it('draws the result as SVG or PNG with the generated bars highlighted', () => {
     const svg = out('roll.svg');
     const png = out('roll.png');

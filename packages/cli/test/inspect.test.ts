@@ -58,6 +58,6 @@ describe('midigpt models', () => {
   it('info on something that is not a model fails clearly', () => {
     const r = run(['models', 'info', 'nope']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('not a released model name');
+    expect(r.stderr).toContain('not a model name');
   });
 });

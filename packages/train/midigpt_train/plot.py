@@ -50,17 +50,24 @@ def main(argv: list[str] | None = None) -> int:
         ax.plot(*zip(*train), label="training loss", color="#7a9cc6", linewidth=1)
         if val:
             ax.plot(*zip(*val), label="validation loss", color="#d0543b", linewidth=2, marker="o", markersize=3)
+        baselines = []
         for item in args.baseline:
             name, _, value = item.partition("=")
-            ax.axhline(float(value), linestyle="--", color="#888888", linewidth=1)
-            ax.text(train[-1][0], float(value), f" {name} {float(value):.2f}", va="bottom", ha="right", color="#555555", fontsize=8)
-        top = max(v for _, v in val) if val else train[min(len(train) - 1, 3)][1]
+            try:
+                baselines.append((name, float(value)))
+            except ValueError:
+                raise ValueError(f"--baseline takes NAME=LOSS, e.g. unigram=4.1; got {item!r}") from None
+        for name, value in baselines:
+            ax.axhline(value, linestyle="--", color="#888888", linewidth=1)
+            ax.text(train[-1][0], value, f"{name} {value:.2f}", va="bottom", ha="right", color="#555555", fontsize=8)
+        top = max([v for _, v in val] if val else [train[min(len(train) - 1, 3)][1]])
+        top = max([top] + [value for _, value in baselines])
         ax.set_ylim(bottom=0, top=math.ceil(top + 0.5))
         ax.set_xlabel("optimizer step")
         ax.set_ylabel("cross-entropy per token (nats)")
         ax.set_title(args.title)
         ax.grid(alpha=0.3)
-        ax.legend()
+        ax.legend(loc="center right")
         fig.tight_layout()
         tmp = f"{args.out}.{os.getpid()}.tmp{os.path.splitext(args.out)[1]}"
         fig.savefig(tmp)

@@ -32,6 +32,7 @@ export interface SamplingFlags {
   variations: number;
   output: string;
   preview?: string;
+  previewBars?: string;
   force?: boolean;
   json?: boolean;
 }
@@ -41,7 +42,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export function addGenerationOptions(command: Command): Command {
   return command
     .requiredOption('-o, --output <file>', 'where to write the result (.mid or .json)')
-    .option('-m, --model <name|path>', 'an .onnx model, a .safetensors/.pt checkpoint, or a released name (yellow, yellow_small, prism_medium, expressive)')
+    .option('-m, --model <name|path>', 'an .onnx model, a .safetensors/.pt checkpoint, or a model name: default (the embedded pop909-small, used when --model is left out), yellow, yellow_small, prism_medium, expressive')
     .option('--temperature <t>', 'softmax temperature (default 1)', number('--temperature'))
     .option('--top-k <k>', 'keep the k most likely tokens (0 = off)', integer('--top-k'))
     .option('--top-p <p>', 'nucleus sampling mass in (0, 1] (1 = off)', number('--top-p'))
@@ -58,6 +59,7 @@ export function addGenerationOptions(command: Command): Command {
     .option('--attr <name=value>', 'an attribute control for the generated tracks, e.g. max_polyphony=3 (repeatable)', collect, [])
     .option('--variations <k>', 'write k alternatives, best first (OUTPUT-1, OUTPUT-2, ...)', integer('--variations'), 1)
     .option('--preview <file>', 'also draw a piano roll of the result (.svg or .png), generated bars highlighted')
+    .option('--preview-bars <bars>', 'draw only these bars, e.g. 8-19 (default: the whole piece)')
     .option('--threads <n>', 'CPU threads for the model', integer('--threads'))
     .option('-f, --force', 'replace existing output files')
     .option('--json', 'print {"outputs", "steps", "tokens", "seconds", "warnings"}');
@@ -105,6 +107,14 @@ export function parseBars(spec: string): number[] {
   return bars;
 }
 
+/** A bar range like 8-19 for --preview-bars, checked against the score's bars. */
+export function barRange(spec: string, bars: number): [number, number] {
+  const m = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(spec);
+  if (!m || Number(m[2]) < Number(m[1])) throw new UsageError(`--preview-bars takes a range like 8-19; got "${spec}"`);
+  if (Number(m[1]) >= bars) throw new UsageError(`--preview-bars ${spec}: the score has bars 0 to ${bars - 1}`);
+  return [Number(m[1]), Math.min(Number(m[2]), bars - 1)];
+}
+
 function outputPaths(output: string, count: number): string[] {
   if (count === 1) return [output];
   const ext = path.extname(output);
@@ -128,6 +138,7 @@ export async function runGeneration(input: string | undefined, score: Score, req
   const outputs = outputPaths(flags.output, flags.variations);
   for (const file of outputs) checkOutputName(file); // refuse bad output names before the work
   if (flags.preview && !/\.(svg|png)$/i.test(flags.preview)) throw new UsageError(`${flags.preview}: the preview must end in .svg or .png`);
+  const previewRange = flags.previewBars === undefined ? undefined : barRange(flags.previewBars, score.summary().bars);
   const engine = await loadEngine(flags.model, flags.threads);
   const bar = progressBar('steps');
   const started = performance.now();
@@ -145,7 +156,7 @@ export async function runGeneration(input: string | undefined, score: Score, req
   if (flags.preview) {
     const best = results[0]!;
     const generated = best.steps.flatMap((s) => s.step.bars_to_generate);
-    const picture = await renderPreview(flags.preview, pianoRollSvg(best.score.toJSON(), generated));
+    const picture = await renderPreview(flags.preview, pianoRollSvg(best.score.toJSON(), generated, previewRange));
     writeOutput(flags.preview, picture, { force: flags.force ?? false, inputs: input ? [input] : [] });
   }
   const tokens = results.reduce((n, r) => n + r.steps.reduce((m, s) => m + s.generated.length, 0), 0);

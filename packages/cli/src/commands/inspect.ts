@@ -3,7 +3,11 @@
 // it (what the model would be told about each track and bar), with labels.
 import type { Command } from 'commander';
 import type { AttributeInfo, ScoreJSON, Tokenizer } from '@midigpt/core';
+import { UsageError } from '../errors.js';
 import { formatTable } from '../format.js';
+import { writeOutput } from '../output.js';
+import { pianoRollSvg, renderPreview } from '../preview.js';
+import { barRange } from './generation.js';
 import { loadScore } from './score.js';
 import { loadTokenizer } from './tokenize.js';
 
@@ -81,9 +85,18 @@ export function registerInspect(program: Command): void {
     .argument('<input>', 'a .mid file, or a score .json')
     .option('-e, --encoder <name|path>', 'whose attribute controls to compute', 'yellow')
     .option('--json', 'print everything as JSON, bar-level attributes included')
-    .addHelpText('after', '\nExamples:\n  midigpt inspect song.mid\n  midigpt inspect song.mid -e prism --json')
-    .action((input: string, options: { encoder: string; json?: boolean }) => {
+    .option('--preview <file>', 'also draw a piano roll of the piece (.svg or .png)')
+    .option('--preview-bars <bars>', 'draw only these bars, e.g. 8-19 (default: the whole piece)')
+    .option('-f, --force', 'replace an existing preview file')
+    .addHelpText('after', '\nExamples:\n  midigpt inspect song.mid\n  midigpt inspect song.mid -e prism --json\n  midigpt inspect song.mid --preview song.png --preview-bars 8-19')
+    .action(async (input: string, options: { encoder: string; json?: boolean; preview?: string; previewBars?: string; force?: boolean }) => {
       const report = inspectScore(input, loadTokenizer(options.encoder));
+      if (options.preview) {
+        if (!/\.(svg|png)$/i.test(options.preview)) throw new UsageError(`${options.preview}: the preview must end in .svg or .png`);
+        const range = options.previewBars === undefined ? undefined : barRange(options.previewBars, report.bars);
+        const picture = await renderPreview(options.preview, pianoRollSvg(loadScore(input).toJSON(), [], range));
+        writeOutput(options.preview, picture, { force: options.force ?? false, inputs: [input] });
+      }
       if (options.json) {
         process.stdout.write(`${JSON.stringify(report)}\n`);
         return;
@@ -98,6 +111,6 @@ export function registerInspect(program: Command): void {
         const attrs = Object.entries(t.attributes).map(([k, v]) => `${k}=${v.value}${v.label ? ` (${v.label})` : ''}`).join(', ');
         rows.push([String(t.index), t.name || '-', String(t.instrument), t.track_type, String(t.notes), attrs || '-']);
       }
-      process.stdout.write(`${head}${formatTable(rows)}\n`);
+      process.stdout.write(`${head}${formatTable(rows)}\n${options.preview ? `\npreview: ${options.preview}\n` : ''}`);
     });
 }

@@ -19,10 +19,12 @@ export function registerModels(program: Command): void {
 
   models
     .command('list')
-    .description('released model names and the files in the cache')
+    .description('the embedded default model, released model names, and the files in the cache')
     .option('--json', 'print {"released": {...}, "cached": [...]}')
     .action(async (options: { json?: boolean }) => {
       const { modelHome, PRETRAINED } = await import('@midigpt/inference');
+      const { defaultModelPath, DEFAULT_MODEL_NAME } = await import('@midigpt/default-model');
+      const embedded = { name: DEFAULT_MODEL_NAME, file: defaultModelPath, bytes: existsSync(defaultModelPath) ? statSync(defaultModelPath).size : 0 };
       const home = modelHome();
       const cached = ['models', 'onnx'].flatMap((folder) => {
         const dir = path.join(home, folder);
@@ -33,20 +35,24 @@ export function registerModels(program: Command): void {
           : [];
       });
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ home, released: PRETRAINED, cached })}\n`);
+        process.stdout.write(`${JSON.stringify({ home, default: embedded, released: PRETRAINED, cached })}\n`);
         return;
       }
       const released = formatTable([['name', 'checkpoint'], ...Object.entries(PRETRAINED).map(([name, prefix]) => [name, prefix])]);
       const files = cached.length
         ? formatTable([['kind', 'size', 'file'], ...cached.map((c) => [c.kind, `${(c.bytes / 2 ** 20).toFixed(1)} MiB`, c.file])])
         : '(nothing cached yet)';
-      process.stdout.write(`released models (downloaded on first use):\n${released}\n\nin ${home}:\n${files}\n`);
+      const size = embedded.bytes ? `${(embedded.bytes / 2 ** 20).toFixed(1)} MiB` : 'missing';
+      process.stdout.write(
+        `default model (used when --model is left out): ${embedded.name}, ${size}, ${embedded.file}\n\n` +
+          `released models (downloaded on first use):\n${released}\n\nin ${home}:\n${files}\n`,
+      );
     });
 
   models
     .command('info')
     .description("a model's architecture, encoder and attribute controls")
-    .argument('<model>', 'an .onnx model, a .safetensors/.pt checkpoint, or a released name')
+    .argument('[model]', 'an .onnx model, a .safetensors/.pt checkpoint, or a model name (default: the embedded model)', 'default')
     .option('--json', 'print the information as JSON')
     .action(async (model: string, options: { json?: boolean }) => {
       const engine = await loadEngine(model);
