@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Score } from '@midigpt/core';
 import { midigpt } from '../../../tests/support/cli.js';
+import { expectLegalNotes } from '../../../tests/support/notes.js';
 import { repoRoot } from '../../../tests/support/parity.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'midigpt-default-'));
@@ -25,16 +26,7 @@ describe('the embedded default model', () => {
     after.tracks.forEach((track, t) =>
       track.bars.forEach((bar, b) => {
         if (t === 0 && b >= 12 && b <= 15) {
-          const length = bar.beat_length * after.resolution;
-          for (const [pitch, velocity, onset, duration] of bar.notes) {
-            expect(pitch).toBeGreaterThanOrEqual(0);
-            expect(pitch).toBeLessThanOrEqual(127);
-            expect(velocity).toBeGreaterThanOrEqual(1);
-            expect(onset).toBeGreaterThanOrEqual(0);
-            expect(onset).toBeLessThan(length);
-            expect(duration).toBeGreaterThan(0);
-          }
-          generated += bar.notes.length;
+          generated += expectLegalNotes(after, t, b);
         } else {
           expect(bar.notes, `track ${t} bar ${b}`).toEqual(before.tracks[t]!.bars[b]!.notes);
         }

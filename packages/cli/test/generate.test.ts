@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Score, type ScoreJSON } from '@midigpt/core';
 import { midigpt } from '../../../tests/support/cli.js';
+import { expectLegalNotes } from '../../../tests/support/notes.js';
 import { parityDir, parityMidiPath } from '../../../tests/support/parity.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'midigpt-gen-'));
@@ -14,18 +15,7 @@ const input = parityMidiPath('edge_drums_and_melodic.mid');
 const out = (name: string) => path.join(tmp, name);
 
 function checkGeneratedBar(score: ScoreJSON, track: number, bar: number): void {
-  const b = score.tracks[track]!.bars[bar]!;
-  const length = b.beat_length * score.resolution;
-  expect(b.notes.length).toBeGreaterThan(0);
-  for (const [pitch, velocity, onset, duration] of b.notes) {
-    expect(pitch).toBeGreaterThanOrEqual(0);
-    expect(pitch).toBeLessThanOrEqual(127);
-    expect(velocity).toBeGreaterThanOrEqual(1);
-    expect(velocity).toBeLessThanOrEqual(127);
-    expect(onset).toBeGreaterThanOrEqual(0);
-    expect(onset).toBeLessThan(length);
-    expect(duration).toBeGreaterThan(0);
-  }
+  expect(expectLegalNotes(score, track, bar)).toBeGreaterThan(0);
 }
 
 describe('midigpt infill', () => {
