@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { Score, type ScoreJSON } from '@midigpt/core';
 import { midigpt } from '../../../tests/support/cli.js';
 import { expectLegalNotes } from '../../../tests/support/notes.js';
-import { parityDir, parityMidiPath } from '../../../tests/support/parity.js';
+import { parityDir, parityMidiPath, repoRoot } from '../../../tests/support/parity.js';
+import { convertToOnnx, readSafetensorsCheckpoint } from '@midigpt/inference';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'midigpt-gen-'));
 const model = path.join(parityDir, 'model', 'tiny_gpt2_yellow.safetensors');
@@ -94,6 +95,17 @@ describe('bad generation requests', () => {
     const r = midigpt(args as string[]);
     expect(r.status).toBe(status);
     expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a model whose encoder does not match its vocabulary is refused clearly', () => {
+    const checkpoint = readSafetensorsCheckpoint(model);
+    const prism = readFileSync(path.join(repoRoot, 'packages/core/encoders/prism_encoder.json'), 'utf8');
+    const mismatched = out('mismatched.onnx');
+    writeFileSync(mismatched, convertToOnnx({ ...checkpoint, encoderConfig: prism }));
+    const r = midigpt(['infill', input, '-o', out('m.mid'), '--model', mismatched, '-t', '0', '-b', '2']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('do not belong together');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
