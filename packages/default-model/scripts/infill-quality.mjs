@@ -97,7 +97,7 @@ for (let i = 0; i < count; i++) {
   const piece = heldOut[i % heldOut.length];
   const rand = random(1000 + i);
   const full = Score.fromMidi(readPiece(dataDir, piece));
-  const start = Math.floor(rand() * Math.max(1, full.toJSON().tracks[0].bars.length - WINDOW));
+  const start = Math.floor(rand() * Math.max(1, full.summary().bars - WINDOW));
   const window = full.window(start, WINDOW);
   const json = window.toJSON();
   // A track with notes in the bars to replace, so there is something real to compare with.

@@ -25,7 +25,7 @@ const medianSpeed = speeds[Math.floor(speeds.length / 2)];
 const [fp32, int8] = Object.values(onnx.models);
 const { n_embd, n_layer, n_head, max_seq_len } = config;
 const vocab = manifest.encoder.vocabSize;
-const parameters = vocab * n_embd + max_seq_len * n_embd + n_layer * (12 * n_embd * n_embd + 13 * n_embd) + 2 * n_embd + vocab * n_embd;
+const parameters = losses.parameters;
 const splits = { train: 0, validation: 0 };
 for (const p of manifest.pieces) splits[p.split] += 1;
 

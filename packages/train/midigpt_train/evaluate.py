@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             "unigram": unigram_loss(args.data, config, batches, args.unigram_samples),
         }
         report = {
+            "parameters": sum(p.numel() for p in trained.parameters()),
             "validation_samples": sum(len(b) for b in batches),
             "validation_tokens": sum(len(s) - 1 for b in batches for s in b),
             **{f"{name}_loss": loss for name, loss in losses.items()},

@@ -60,8 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, value in baselines:
             ax.axhline(value, linestyle="--", color="#888888", linewidth=1)
             ax.text(train[-1][0], value, f"{name} {value:.2f}", va="bottom", ha="right", color="#555555", fontsize=8)
-        top = max([v for _, v in val] if val else [train[min(len(train) - 1, 3)][1]])
-        top = max([top] + [value for _, value in baselines])
+        curve = [v for _, v in val] or [train[min(len(train) - 1, 3)][1]]
+        top = max(curve + [value for _, value in baselines])
         ax.set_ylim(bottom=0, top=math.ceil(top + 0.5))
         ax.set_xlabel("optimizer step")
         ax.set_ylabel("cross-entropy per token (nats)")
