@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/errors.h"
+#include "io/smf_bytes.h"
 
 namespace midigpt {
 namespace {
@@ -19,17 +20,8 @@ struct Event {
   std::vector<uint8_t> bytes;  // status + data, or FF type len data
 };
 
-void put_vlq(std::vector<uint8_t>& out, uint32_t v) {
-  uint8_t buf[5];
-  int n = 0;
-  buf[n++] = v & 0x7F;
-  while (v >>= 7) buf[n++] = 0x80 | (v & 0x7F);
-  while (n) out.push_back(buf[--n]);
-}
-
-void put_u32(std::vector<uint8_t>& out, uint32_t v) {
-  for (int s = 24; s >= 0; s -= 8) out.push_back((v >> s) & 0xFF);
-}
+using smf::put_u32;
+using smf::put_vlq;
 
 std::vector<uint8_t> meta(uint8_t type, const std::vector<uint8_t>& data) {
   std::vector<uint8_t> e{0xFF, type};

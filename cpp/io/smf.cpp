@@ -107,21 +107,32 @@ std::string text_to_utf8(const uint8_t* p, size_t n) {
 // appended in (channel, program) order; global events go to `file`.
 class TrackParser {
  public:
-  explicit TrackParser(File& file) : file_(file) {}
+  TrackParser(File& file, bool keep_events) : file_(file), keep_events_(keep_events) {}
 
-  void parse(Cursor in) {
+  // `chunk` receives the events when they are kept.
+  void parse(Cursor in, Chunk* chunk, int midi_track) {
     reset();
+    midi_track_ = midi_track;
+    chunk_ = keep_events_ ? chunk : nullptr;
+    chunk_index_ = keep_events_ ? static_cast<int>(file_.chunks.size()) - 1 : -1;
     int64_t time = 0;
     uint8_t running = 0;
     while (!in.done()) {
       time += in.vlq("delta time");
       uint8_t status = in.peek("event status");
+      const size_t begin = in.offset() + 1;
       if (status == 0xFF) {
         in.u8("meta");
-        if (!meta(in, time)) break;  // end of track
+        const bool more = meta(in, time);
+        record(time, status, begin, in.offset());
+        if (!more) {
+          if (chunk_) chunk_->has_end_of_track = true;
+          break;  // end of track
+        }
       } else if (status == 0xF0 || status == 0xF7) {
         in.u8("sysex");
         in.take(in.vlq("sysex length"), "sysex event");
+        record(time, status, begin, in.offset());
       } else if (status >= 0xF0) {
         in.fail("unexpected status byte " + hex(status) + " in a track");
       } else {
@@ -131,7 +142,9 @@ class TrackParser {
         } else if (!running) {
           in.fail("running status used before any channel message");
         }
-        channel_message(in, running, time);
+        const size_t data = in.offset();
+        const uint32_t index = record(time, running, data, data + ((running & 0xE0) == 0xC0 ? 1 : 2));
+        channel_message(in, running, time, index);
       }
     }
     finish();
@@ -145,7 +158,14 @@ class TrackParser {
     return b;
   }
 
-  void channel_message(Cursor& in, uint8_t status, int64_t time) {
+  // Appends an event when events are kept; returns its index.
+  uint32_t record(int64_t time, uint8_t status, size_t begin, size_t end) {
+    if (!chunk_) return 0;
+    chunk_->events.push_back({time, static_cast<uint32_t>(begin), static_cast<uint32_t>(end - begin), status});
+    return static_cast<uint32_t>(chunk_->events.size() - 1);
+  }
+
+  void channel_message(Cursor& in, uint8_t status, int64_t time, uint32_t event) {
     const int kind = status & 0xF0;
     const int channel = status & 0x0F;
     last_channel_ = channel;
@@ -153,9 +173,9 @@ class TrackParser {
     const bool two = !(kind == 0xC0 || kind == 0xD0);
     const uint8_t b = two ? data_byte(in, status) : 0;
     if (kind == 0x90 && b > 0) {
-      note_on(channel, a, b, time);
+      note_on(channel, a, b, time, event);
     } else if (kind == 0x80 || kind == 0x90) {
-      note_off(channel, a, time);
+      note_off(channel, a, time, event);
     } else if (kind == 0xC0) {
       program_[channel] = a;
     }
@@ -199,26 +219,32 @@ class TrackParser {
     t.channel = channel;
     t.program = program_[channel];
     t.is_drum = channel == 9;
+    t.chunk = chunk_index_;
+    t.midi_track = midi_track_;
     tracks_.push_back(std::move(t));
     index_.emplace(key, tracks_.size() - 1);
     return tracks_.size() - 1;
   }
 
-  void note_on(int channel, int pitch, int velocity, int64_t time) {
+  void note_on(int channel, int pitch, int velocity, int64_t time, uint32_t event) {
     const size_t t = track_for(channel);
-    tracks_[t].notes.push_back({time, -1, pitch, velocity});
+    tracks_[t].notes.push_back({time, -1, pitch, velocity, event, 0});
     OpenNotes& queue = open_[channel * 128 + pitch];
     if (queue.notes.empty()) touched_.push_back(channel * 128 + pitch);
     queue.notes.push_back({t, tracks_[t].notes.size() - 1});
   }
 
   // Closes the oldest open note of this channel and pitch (FIFO).
-  void note_off(int channel, int pitch, int64_t time) {
+  void note_off(int channel, int pitch, int64_t time, uint32_t event) {
     OpenNotes& queue = open_[channel * 128 + pitch];
-    if (queue.head == queue.notes.size()) return;  // nothing open: ignored
+    if (queue.head == queue.notes.size()) {  // nothing open: ignored
+      if (chunk_) chunk_->stray_offs.push_back(event);
+      return;
+    }
     const NoteRef ref = queue.notes[queue.head++];
     Note& note = tracks_[ref.track].notes[ref.note];
     note.duration = time - note.time;
+    note.off_event = event;
   }
 
   void reset() {
@@ -236,6 +262,9 @@ class TrackParser {
   void finish() {
     for (auto& [key, index] : index_) {
       Track& t = tracks_[index];
+      if (keep_events_)
+        for (const Note& n : t.notes)
+          if (n.duration < 0) t.unclosed.push_back(n);
       std::erase_if(t.notes, [](const Note& n) { return n.duration < 0; });
       t.name = name_;
       file_.tracks.push_back(std::move(t));
@@ -243,6 +272,10 @@ class TrackParser {
   }
 
   File& file_;
+  bool keep_events_;
+  Chunk* chunk_ = nullptr;
+  int chunk_index_ = -1;
+  int midi_track_ = 0;
   std::array<int, 16> program_{};
   int last_channel_ = 0;
   std::string name_;
@@ -264,7 +297,7 @@ class TrackParser {
 
 }  // namespace
 
-File parse(const uint8_t* data, size_t size) {
+File parse(const uint8_t* data, size_t size, const ParseOptions& options) {
   if (size > kMaxFileBytes)
     throw MidiFormatError("file is " + std::to_string(size) + " bytes; MIDI files over " +
                           std::to_string(kMaxFileBytes >> 20) + " MiB are not accepted");
@@ -286,7 +319,9 @@ File parse(const uint8_t* data, size_t size) {
         "ticks per quarter note");
   file.ticks_per_quarter = static_cast<int>(division);
 
-  TrackParser tracks(file);
+  file.declared_tracks = static_cast<int>(declared_tracks);
+  file.header_end = in.offset();
+  TrackParser tracks(file, options.keep_events);
   uint32_t found = 0;
   while (found < declared_tracks) {
     if (in.remaining() < 8)
@@ -294,13 +329,16 @@ File parse(const uint8_t* data, size_t size) {
                             " tracks but ends after " + std::to_string(found) +
                             (in.remaining() ? " (with a truncated chunk header)" : ""));
     const bool is_track = std::string(reinterpret_cast<const char*>(in.here()), 4) == "MTrk";
+    const size_t begin = in.offset();
     in.u32("chunk id");
     const uint32_t len = in.u32("chunk length");
     Cursor chunk = in.take(len, is_track ? "track chunk" : "chunk");
+    if (options.keep_events) file.chunks.push_back({is_track, begin, in.offset(), {}, {}, false});
     if (!is_track) continue;  // unknown chunks are skipped, as the standard asks
-    tracks.parse(chunk);
+    tracks.parse(chunk, options.keep_events ? &file.chunks.back() : nullptr, static_cast<int>(found));
     ++found;
   }
+  file.chunks_end = in.offset();
 
   auto by_time = [](const auto& a, const auto& b) { return a.time < b.time; };
   std::stable_sort(file.time_signatures.begin(), file.time_signatures.end(), by_time);

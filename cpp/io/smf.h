@@ -17,6 +17,10 @@ struct Note {
   int64_t duration = 0;
   int pitch = 0;
   int velocity = 0;
+  // With ParseOptions::keep_events: the note's events in its chunk's `events`
+  // (the note-off is the one FIFO pairing closed it with).
+  uint32_t on_event = 0;
+  uint32_t off_event = 0;
 };
 
 struct Track {
@@ -25,6 +29,33 @@ struct Track {
   int program = 0;
   bool is_drum = false;
   std::vector<Note> notes;  // in note-on order
+  int midi_track = 0;        // which MTrk chunk of the file (0-based) holds it
+  // With keep_events: the MTrk chunk (index into File::chunks) and the
+  // note-ons that were never closed (readers drop them; duration -1).
+  int chunk = -1;
+  std::vector<Note> unclosed;
+};
+
+// One event of a track chunk as it is in the file, kept for lossless writing
+// (io/midi_merge.h). Channel messages keep their status even where the file
+// used running status; `offset`/`length` locate the bytes after the status
+// byte (data bytes; or type, length and data of a meta event; or length and
+// data of a SysEx event).
+struct Event {
+  int64_t time = 0;
+  uint32_t offset = 0;
+  uint32_t length = 0;
+  uint8_t status = 0;
+};
+
+// A chunk of the file in order. Unknown chunks are kept as bytes only.
+struct Chunk {
+  bool is_track = false;
+  size_t begin = 0;  // the chunk id's offset
+  size_t end = 0;    // one past the chunk's last byte
+  std::vector<Event> events;       // track chunks, up to and including End of Track
+  std::vector<uint32_t> stray_offs;  // note-offs that closed nothing
+  bool has_end_of_track = false;
 };
 
 struct TimeSignature {
@@ -53,6 +84,19 @@ struct File {
   std::vector<TimeSignature> time_signatures;  // sorted by time (stable)
   std::vector<Tempo> tempos;                   // sorted by time (stable)
   std::vector<KeySignature> key_signatures;    // sorted by time (stable)
+  // With keep_events: every chunk, the header's declared track count, where
+  // the header chunk ends and where the last chunk read ends (bytes after it,
+  // ignored by readers, are kept by the lossless writer all the same).
+  std::vector<Chunk> chunks;
+  int declared_tracks = 0;
+  size_t header_end = 0;
+  size_t chunks_end = 0;
+};
+
+struct ParseOptions {
+  // Keep every event of every track chunk (for io/midi_merge.h); off for
+  // plain reading, where only notes and the conductor events matter.
+  bool keep_events = false;
 };
 
 // Files larger than this are refused before parsing: no real MIDI file comes
@@ -60,6 +104,6 @@ struct File {
 inline constexpr size_t kMaxFileBytes = 64u << 20;
 
 // Throws MidiFormatError with the byte offset of the problem.
-File parse(const uint8_t* data, size_t size);
+File parse(const uint8_t* data, size_t size, const ParseOptions& options = {});
 
 }  // namespace midigpt::smf

@@ -56,6 +56,7 @@ Napi::Object smf_track_to_js(Napi::Env env, const smf::Track& t) {
   o["channel"] = t.channel;
   o["program"] = t.program;
   o["is_drum"] = t.is_drum;
+  o["midi_track"] = t.midi_track;
   o["notes"] = array_of(env, t.notes, [&](const smf::Note& n) { return tuple(env, n.time, n.duration, n.pitch, n.velocity); });
   return o;
 }

@@ -114,6 +114,16 @@ GenerationStep step_from_js(const Napi::Value& v) {
     if (pair.size() != 2) throw ScoreError("step.bars_to_generate entries must be [track, bar]");
     s.bars_to_generate.emplace(pair[0], pair[1]);
   }
+  Napi::Value mapping = field(o, "bar_mapping");
+  if (!mapping.IsUndefined()) {
+    if (!mapping.IsArray()) throw ScoreError("step.bar_mapping must be an array of [local track, local bar, track, bar]");
+    Napi::Array m = mapping.As<Napi::Array>();
+    for (uint32_t i = 0; i < m.Length(); ++i) {
+      auto entry = ints_of(m.Get(i), "step.bar_mapping[" + std::to_string(i) + "]");
+      if (entry.size() != 4) throw ScoreError("step.bar_mapping entries must be [local track, local bar, track, bar]");
+      s.bar_mapping.push_back({entry[0], entry[1], entry[2], entry[3]});
+    }
+  }
   s.context = grid_of(field(o, "context"), "step.context");
   return s;
 }

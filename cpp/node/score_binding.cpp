@@ -4,6 +4,7 @@
 
 #include "core/resample.h"
 #include "core/window.h"
+#include "io/midi_merge.h"
 #include "io/midi_reader.h"
 #include "io/midi_writer.h"
 #include "node/convert.h"
@@ -27,13 +28,16 @@ int64_t approximate_bytes(const Score& s) {
   return bytes;
 }
 
-int int_arg(const Napi::CallbackInfo& info, size_t i, const char* name) {
-  if (info.Length() <= i || !info[i].IsNumber())
-    throw Napi::TypeError::New(info.Env(), std::string("expected ") + name + " as a number");
-  const double d = info[i].As<Napi::Number>().DoubleValue();
+int int_value(Napi::Env env, const Napi::Value& v, const char* name) {
+  if (!v.IsNumber()) throw Napi::TypeError::New(env, std::string("expected ") + name + " as a number");
+  const double d = v.As<Napi::Number>().DoubleValue();
   if (!std::isfinite(d) || std::floor(d) != d || d < -2147483648.0 || d > 2147483647.0)
-    throw Napi::RangeError::New(info.Env(), std::string(name) + " must be an integer");
+    throw Napi::RangeError::New(env, std::string(name) + " must be an integer");
   return static_cast<int>(d);
+}
+
+int int_arg(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  return int_value(info.Env(), info.Length() > i ? info[i] : info.Env().Undefined(), name);
 }
 
 class ScoreWrap : public Napi::ObjectWrap<ScoreWrap> {
@@ -45,6 +49,7 @@ class ScoreWrap : public Napi::ObjectWrap<ScoreWrap> {
                            StaticMethod<&ScoreWrap::FromJS>("fromJS"),
                            InstanceMethod<&ScoreWrap::ToJS>("toJS"),
                            InstanceMethod<&ScoreWrap::ToMidi>("toMidi"),
+                           InstanceMethod<&ScoreWrap::ToMidiOver>("toMidiOver"),
                            InstanceMethod<&ScoreWrap::Resample>("resample"),
                            InstanceMethod<&ScoreWrap::Window>("window"),
                            InstanceMethod<&ScoreWrap::Summary>("summary"),
@@ -87,6 +92,33 @@ class ScoreWrap : public Napi::ObjectWrap<ScoreWrap> {
       auto out = Napi::Uint8Array::New(env, bytes.size());
       std::copy(bytes.begin(), bytes.end(), out.Data());
       return out;
+    });
+  }
+
+  // toMidiOver(source: Uint8Array, cells: [track, bar][], dropControllers) -> {bytes, adjustedNotes, droppedNotes}
+  Napi::Value ToMidiOver(const Napi::CallbackInfo& info) {
+    return guarded(info, [&](Napi::Env env) -> Napi::Value {
+      if (info.Length() < 3 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array ||
+          !info[1].IsArray())
+        throw Napi::TypeError::New(env, "toMidiOver(source: Uint8Array, cells: [track, bar][], dropControllers: boolean)");
+      auto source = info[0].As<Napi::Uint8Array>();
+      Napi::Array list = info[1].As<Napi::Array>();
+      std::vector<Cell> cells;
+      for (uint32_t i = 0; i < list.Length(); ++i) {
+        Napi::Value pair = list.Get(i);
+        if (!pair.IsArray() || pair.As<Napi::Array>().Length() != 2) throw ScoreError("cells must be [track, bar] pairs");
+        Napi::Array p = pair.As<Napi::Array>();
+        cells.emplace_back(int_value(env, p.Get(0u), "cell track"), int_value(env, p.Get(1u), "cell bar"));
+      }
+      MergeResult merged = write_midi_over(source.Data(), source.ByteLength(), score_, cells,
+                                           {.drop_controllers = info[2].ToBoolean().Value()});
+      Napi::Object o = Napi::Object::New(env);
+      auto bytes = Napi::Uint8Array::New(env, merged.bytes.size());
+      std::copy(merged.bytes.begin(), merged.bytes.end(), bytes.Data());
+      o["bytes"] = bytes;
+      o["adjustedNotes"] = merged.adjusted_notes;
+      o["droppedNotes"] = merged.dropped_notes;
+      return o;
     });
   }
 

@@ -4,8 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Score, type ScoreJSON } from '@midigpt/core';
+import { parseMidiEvents, Score, type ScoreJSON } from '@midigpt/core';
 import { midigpt } from '../../../tests/support/cli.js';
+import { midicsv } from '../../../tests/support/midicsv.js';
 import { expectLegalNotes } from '../../../tests/support/notes.js';
 import { parityDir, parityMidiPath, repoRoot } from '../../../tests/support/parity.js';
 import { convertToOnnx, readSafetensorsCheckpoint } from '@midigpt/inference';
@@ -139,3 +140,77 @@ describe('--preview', () => {
     expect(bad.stderr).toContain('must end in .svg or .png');
   });
 });
+
+describe('edits keep the input file (default model)', () => {
+  const song = path.join(repoRoot, 'examples', 'pop909-032.mid');
+  const maestro = parityMidiPath('Maestro_1.mid');
+  const notesByBar = (file: string, track: number) => Score.fromMidi(file).toJSON().tracks[track]!.bars.map((b) => b.notes.length);
+
+  it('generate --bars 0-15 writes a new track for those bars only; the others stay as they were', () => {
+    const r = midigpt(['generate', song, '-o', out('bass-0-15.mid'), '--program', '33', '--bars', '0-15', '--seed', '1']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const counts = notesByBar(out('bass-0-15.mid'), 3);
+    expect(counts).toHaveLength(61);
+    expect(counts.slice(0, 16).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(counts.slice(16).every((n) => n === 0)).toBe(true);
+    const before = Score.fromMidi(song).toJSON();
+    const after = Score.fromMidi(out('bass-0-15.mid')).toJSON();
+    for (const [ti, t] of before.tracks.entries()) expect(after.tracks[ti]!.bars).toEqual(t.bars);
+  });
+
+  it('generate --drums --bars 8-15 (the documented example) writes drums on channel 10 in those bars', () => {
+    const r = midigpt(['generate', song, '-o', out('drums.mid'), '--drums', '--bars', '8-15', '--seed', '1']);
+    expect(r.status).toBe(0);
+    const drums = parseMidiEvents(out('drums.mid')).tracks.find((t) => t.is_drum)!;
+    expect(drums.channel).toBe(9);
+    const counts = notesByBar(out('drums.mid'), 3);
+    expect(counts.slice(8, 16).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(counts.filter((_, b) => b < 8 || b > 15).every((n) => n === 0)).toBe(true);
+  });
+
+  it('generate --track N --bars a-b inside the piece rewrites just those bars of the track', () => {
+    const r = midigpt(['generate', song, '-o', out('melody.mid'), '--track', '0', '--bars', '8-11', '--seed', '1']);
+    expect(r.status).toBe(0);
+    const before = Score.fromMidi(song).toJSON().tracks[0]!.bars;
+    const after = Score.fromMidi(out('melody.mid')).toJSON().tracks[0]!.bars;
+    before.forEach((b, i) => (i >= 8 && i <= 11 ? expectLegalNotes(Score.fromMidi(out('melody.mid')).toJSON(), 0, i) : expect(after[i]).toEqual(b)));
+  });
+
+  it('a request that asks for autoregressive bars before the end keeps the reference rule', () => {
+    const request = out('ar-middle.json');
+    writeFileSync(request, JSON.stringify({ tracks: [{ id: 0, bars: [8, 9], autoregressive: true }] }));
+    const r = midigpt(['run', song, '--request', request, '-o', out('ar-middle.mid')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('autoregressive bars must be the last bars of the track');
+  });
+
+  it('infill keeps the pedal and the ticks per quarter of a piano performance; --drop-controllers clears the region', () => {
+    const pedal = (file: string) => midicsv(file).events.filter((e) => e.type === 'Control_c');
+    const bar = 4 * 384; // Maestro_1 is 4/4 at 384 ticks per quarter
+    const inRegion = (e: { tick: number }) => e.tick >= 4 * bar && e.tick < 8 * bar;
+    const kept = midigpt(['infill', maestro, '-o', out('maestro.mid'), '-t', '0', '-b', '4-7', '--seed', '1']);
+    expect(kept.status).toBe(0);
+    expect(midicsv(out('maestro.mid')).division).toBe(384);
+    expect(pedal(out('maestro.mid'))).toEqual(pedal(maestro));
+    expect(pedal(maestro).filter(inRegion).length).toBeGreaterThan(100);
+
+    const dropped = midigpt(['infill', maestro, '-o', out('maestro-dry.mid'), '-t', '0', '-b', '4-7', '--seed', '1', '--drop-controllers']);
+    expect(dropped.status).toBe(0);
+    const after = pedal(out('maestro-dry.mid'));
+    expect(after.filter((e) => !inRegion(e) && e.tick !== 8 * bar)).toEqual(pedal(maestro).filter((e) => !inRegion(e) && e.tick !== 8 * bar));
+    // Inside the region at most the releases at its start remain; nothing is held down there.
+    expect(after.filter((e) => inRegion(e) && (e.tick > 4 * bar || !/, 0$/.test(e.fields)))).toEqual([]);
+  });
+
+  it('a score JSON input is written as before (no MIDI source: 480 ticks per quarter)', () => {
+    const json = out('song.json');
+    writeFileSync(json, midigpt(['score', maestro, '--json']).stdout);
+    const r = midigpt(['infill', json, '-o', out('from-json.mid'), '-t', '0', '-b', '4-5', '--seed', '1']);
+    expect(r.status).toBe(0);
+    expect(midicsv(out('from-json.mid')).division).toBe(480);
+    expect(controllerCount(out('from-json.mid'))).toBe(0);
+  });
+});
+
+const controllerCount = (file: string) => midicsv(file).events.filter((e) => e.type === 'Control_c').length;

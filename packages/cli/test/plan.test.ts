@@ -39,6 +39,19 @@ describe('midigpt plan', () => {
     expect(out.prompt.hidden_spans).toEqual([]);
   });
 
+  it('--json prints the bar mapping the planner made (local track, local bar, track, bar)', () => {
+    const request = file('map.json', { tracks: [{ id: 1, bars: [2, 3] }, { id: 2, bars: [], autoregressive: true }], config: { model_dim: 4, bars_per_step: 2 } });
+    const out = JSON.parse(midigpt(['plan', aicha, '--request', request, '-e', 'yellow', '--json']).stdout);
+    const steps = out.steps as Array<{ start_bar: number; is_autoregressive: boolean; bars_to_generate: number[][]; bar_mapping: number[][] }>;
+    expect(steps.length).toBeGreaterThan(1);
+    for (const s of steps) {
+      // One entry per generated bar, in the step's window.
+      expect(s.bar_mapping.map(([, , t, b]) => [t, b]).sort()).toEqual([...s.bars_to_generate].sort());
+      for (const [, lb, , b] of s.bar_mapping) expect(lb).toBe(b! - s.start_bar);
+    }
+    expect(steps.some((s) => s.is_autoregressive)).toBe(true);
+  });
+
   it('prints a table without --json', () => {
     const r = midigpt(['plan', parityMidiPath('Aicha.mid'), '--request', file('ar.json', { tracks: [{ id: 2, bars: [], autoregressive: true }], config: { model_dim: 8, bars_per_step: 4 } }), '-e', 'yellow']);
     expect(r.status).toBe(0);

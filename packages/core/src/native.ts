@@ -9,6 +9,7 @@ import type { MidiEvents, ScoreInput, ScoreJSON } from './types.js';
 export interface NativeScore {
   toJS(): ScoreJSON;
   toMidi(): Uint8Array;
+  toMidiOver(source: Uint8Array, cells: Array<[number, number]>, dropControllers: boolean): { bytes: Uint8Array; adjustedNotes: number; droppedNotes: number };
   resample(resolution: number, useDelta: boolean): NativeScore;
   window(start: number, bars: number): NativeScore;
   summary(): {

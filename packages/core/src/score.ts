@@ -3,7 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { coreError } from './errors.js';
 import { native, type NativeScore } from './native.js';
-import type { MidiEvents, ScoreInput, ScoreJSON, TrackJSON } from './types.js';
+import type { MidiEvents, ScoreInput, ScoreJSON, TrackJSON, TrackType } from './types.js';
 
 /** Ticks per quarter note that `Score.fromMidi` reads at, like the reference's `Score.from_midi`. */
 export const DEFAULT_RESOLUTION: number = native.defaultResolution;
@@ -19,6 +19,33 @@ export interface ReadOptions {
 export interface ResampleOptions {
   /** Keep sub-tick timing in each note's `delta`, as encoders with delta tokens expect. */
   useDelta?: boolean;
+}
+
+/** How `Score.toMidi` writes a score that was read from a MIDI file. */
+export interface MidiWriteOptions {
+  /**
+   * Remove the controller and pitch-bend events of a generated track's channel inside its
+   * generated bars (pedals, modulation and bend are released where such a region starts; every
+   * controller gets the file's value back where it ends). Default: keep them, so a pedal that
+   * was down stays down.
+   */
+  dropControllers?: boolean;
+  /** Ignore the source file and write a new one from the score alone (the reference's way). */
+  ignoreSource?: boolean;
+}
+
+/** A new, empty track for `Score.addTrack`. */
+export interface NewTrack {
+  /** General MIDI program 0-127. */
+  instrument: number;
+  track_type?: TrackType;
+  name?: string;
+}
+
+// The MIDI file a score was read from, and the (track, bar) cells generated since.
+interface MidiSource {
+  readonly bytes: Uint8Array;
+  readonly generated: ReadonlyArray<readonly [number, number]>;
 }
 
 export interface ScoreSummary {
@@ -37,12 +64,22 @@ function readInput(input: Uint8Array | string): Uint8Array {
   return readFileSync(input);
 }
 
+/**
+ * A piece as tracks of bars of notes. Immutable: every operation returns a new score.
+ *
+ * A score read with `fromMidi` remembers its file. Scores derived from it with the same bars
+ * (generation results, `addTrack`, `resample`) keep that memory, so `toMidi` writes the file's
+ * own events back (controllers, pitch bend, SysEx, markers, its ticks per quarter, ...) and
+ * replaces only the generated bars (`generatedCells`) and adds new tracks.
+ */
 export class Score {
   readonly #native: NativeScore;
+  readonly #source: MidiSource | undefined;
   #json: ScoreJSON | undefined;  // scores are immutable: converted once, on demand
 
-  private constructor(handle: NativeScore) {
+  private constructor(handle: NativeScore, source?: MidiSource) {
     this.#native = handle;
+    this.#source = source;
   }
 
   /** @internal The native handle, for the other classes of this package. */
@@ -55,9 +92,24 @@ export class Score {
     return new Score(handle);
   }
 
+  /**
+   * @internal Wraps a handle made from `from` with the same bars, in which `generated` cells
+   * (track, bar) were written anew: the result keeps `from`'s source file.
+   */
+  static derived(from: Score, handle: NativeScore, generated: Iterable<readonly [number, number]> = []): Score {
+    const source = from.#source;
+    if (!source) return new Score(handle);
+    const cells = new Map(source.generated.map((c) => [`${c[0]}:${c[1]}`, c]));
+    for (const [track, bar] of generated) cells.set(`${track}:${bar}`, [track, bar] as const);
+    return new Score(handle, { bytes: source.bytes, generated: [...cells.values()] });
+  }
+
   /** Reads a Standard MIDI File (bytes or a path) onto a grid of `resolution` ticks per quarter. */
   static fromMidi(input: Uint8Array | string, options: ReadOptions = {}): Score {
-    return new Score(native.NativeScore.fromMidi(readInput(input), options.resolution ?? DEFAULT_RESOLUTION));
+    const bytes = readInput(input);
+    const handle = native.NativeScore.fromMidi(bytes, options.resolution ?? DEFAULT_RESOLUTION);
+    // A private copy: the caller may reuse its buffer; the score's source must not change.
+    return new Score(handle, { bytes: typeof input === 'string' ? bytes : bytes.slice(), generated: [] });
   }
 
   /** Builds a score from the JSON interchange format (an object or its text); every field is checked. */
@@ -65,9 +117,43 @@ export class Score {
     return new Score(native.NativeScore.fromJS(typeof json === 'string' ? JSON.parse(json) : json));
   }
 
-  /** Writes a format-1 Standard MIDI File. */
-  toMidi(): Uint8Array {
-    return this.#native.toMidi();
+  /**
+   * Writes a Standard MIDI File. A score read from MIDI (and its generation results) is written
+   * over its source file: everything but the generated bars and the new tracks stays exactly as
+   * it was, at the file's ticks per quarter. Other scores are written anew (format 1, at their
+   * resolution).
+   */
+  toMidi(options: MidiWriteOptions = {}): Uint8Array {
+    if (!this.#source || options.ignoreSource) return this.#native.toMidi();
+    return this.#native.toMidiOver(this.#source.bytes, this.#source.generated as Array<[number, number]>, options.dropControllers ?? false).bytes;
+  }
+
+  /** True for a score read from MIDI (or derived from one): `toMidi` then keeps the file's events. */
+  get hasMidiSource(): boolean {
+    return this.#source !== undefined;
+  }
+
+  /** The (track, bar) cells generated since the score was read from MIDI (empty otherwise). */
+  get generatedCells(): ReadonlyArray<readonly [number, number]> {
+    return this.#source?.generated ?? [];
+  }
+
+  /**
+   * A copy with a new, empty track at the end, its bars shaped like the first track's. A score
+   * read from MIDI keeps its source: the new track is written as a new MIDI track.
+   */
+  addTrack(track: NewTrack): Score {
+    const json = this.toJSON();
+    const template = json.tracks[0]?.bars;
+    if (!template) throw coreError('INVALID_SCORE', 'a score without tracks has no bars to shape a new track on; build it with Score.fromJSON');
+    json.tracks.push({
+      instrument: track.instrument,
+      track_type: track.track_type ?? 'melodic',
+      name: track.name ?? '',
+      attributes: {},
+      bars: template.map((b) => ({ ts: b.ts, beat_length: b.beat_length, future: false, notes: [] })),
+    });
+    return Score.derived(this, native.NativeScore.fromJS(json));
   }
 
   /** The score in the interchange format (a fresh copy each call). */
@@ -77,7 +163,7 @@ export class Score {
 
   /** A copy at another resolution, truncating onsets and durations like the reference's Python path. */
   resample(resolution: number, options: ResampleOptions = {}): Score {
-    return new Score(this.#native.resample(resolution, options.useDelta ?? false));
+    return Score.derived(this, this.#native.resample(resolution, options.useDelta ?? false));
   }
 
   /** Bars [start, start + bars) of every track (tracks keep their instrument, type, name and attributes). */

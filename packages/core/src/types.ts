@@ -75,6 +75,8 @@ export interface MidiEvents {
     channel: number;
     program: number;
     is_drum: boolean;
+    /** Which track chunk (MTrk) of the file holds it, from 0; a chunk yields one track per channel and program. */
+    midi_track: number;
     /** `[tick, duration, pitch, velocity]` */
     notes: [number, number, number, number][];
   }>;

@@ -14,9 +14,9 @@ const withoutDeltas = (s: ScoreJSON): ScoreJSON => ({
 
 
 describe('MIDI round trip', () => {
-  it.each(parityMidiFiles())('%s: toMidi then fromMidi gives the same score', (name) => {
+  it.each(parityMidiFiles())('%s: written anew (ignoreSource), read back: the same score', (name) => {
     const score = Score.fromMidi(parityMidiPath(name));
-    const back = Score.fromMidi(score.toMidi());
+    const back = Score.fromMidi(score.toMidi({ ignoreSource: true }));
     // `delta` is sub-tick timing that MIDI at the score's own resolution cannot hold.
     expect(back.toJSON()).toEqual(withoutDeltas(score.toJSON()));
   });
@@ -52,13 +52,51 @@ describe('MIDI round trip', () => {
     for (const name of ['Aicha.mid', 'edge_time_sig_change.mid', 'edge_drums_and_melodic.mid']) {
       const score = Score.fromMidi(parityMidiPath(name));
       const file = path.join(dir, name);
-      writeFileSync(file, score.toMidi());
+      writeFileSync(file, score.toMidi({ ignoreSource: true }));
       const csv = spawnSync('midicsv', [file], { encoding: 'utf8', maxBuffer: 64 << 20 });
       expect(csv.status, csv.stderr).toBe(0);
       const noteOns = csv.stdout.split('\n').filter((l) => l.includes('Note_on_c')).length;
       expect(noteOns).toBe(score.summary().notes);
       expect(csv.stdout).toContain(`Header, 1, ${score.tracks.length + 1}, 480`);
     }
+  });
+});
+
+describe('a score read from MIDI remembers its file', () => {
+  it.each(parityMidiFiles())('%s: with nothing generated, toMidi gives the file back byte for byte', (name) => {
+    const bytes = readFileSync(parityMidiPath(name));
+    const score = Score.fromMidi(bytes);
+    expect(score.hasMidiSource).toBe(true);
+    expect(score.generatedCells).toEqual([]);
+    expect(Buffer.from(score.toMidi()).equals(bytes)).toBe(true);
+  });
+
+  it('keeps a private copy of the bytes it was given', () => {
+    const bytes = new Uint8Array(readFileSync(parityMidiPath('piano_bell.mid')));
+    const original = bytes.slice();
+    const score = Score.fromMidi(bytes);
+    bytes.fill(0);
+    expect(score.toMidi()).toEqual(original);
+  });
+
+  it('addTrack and resample keep the source; fromJSON and window do not', () => {
+    const score = Score.fromMidi(parityMidiPath('Maestro_1.mid'));
+    const added = score.addTrack({ instrument: 33, name: 'bass' });
+    expect(added.hasMidiSource).toBe(true);
+    expect(added.tracks).toHaveLength(score.tracks.length + 1);
+    expect(added.tracks.at(-1)).toMatchObject({ instrument: 33, name: 'bass', track_type: 'melodic' });
+    expect(added.tracks.at(-1)!.bars.map((b) => b.ts)).toEqual(score.tracks[0]!.bars.map((b) => b.ts));
+    const events = parseMidiEvents(added.toMidi());
+    expect(events.ticks_per_quarter).toBe(384);
+    expect(events.tracks.at(-1)).toMatchObject({ name: 'bass', program: 33, midi_track: 2 });
+    expect(score.resample(12).hasMidiSource).toBe(true);
+    expect(Score.fromJSON(score.toJSON()).hasMidiSource).toBe(false);
+    expect(score.window(0, 4).hasMidiSource).toBe(false);
+    expect(parseMidiEvents(score.toMidi({ ignoreSource: true })).ticks_per_quarter).toBe(480);
+  });
+
+  it('a score without tracks cannot shape a new one', () => {
+    expect(() => Score.fromJSON({ resolution: 480, tracks: [] }).addTrack({ instrument: 0 })).toThrow(/no bars/);
   });
 });
 

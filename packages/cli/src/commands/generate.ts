@@ -1,7 +1,7 @@
 // `midigpt generate INPUT|--empty BARS -o OUTPUT --program 33`: a new track
 // written against the others, or the continuation of an existing one.
 import type { Command } from 'commander';
-import { Score, type ScoreJSON } from '@midigpt/core';
+import { Score, type TrackJSON } from '@midigpt/core';
 import { UsageError } from '../errors.js';
 import { addGenerationOptions, attributesFrom, configFrom, parseBars, runGeneration, type SamplingFlags } from './generation.js';
 import { loadScore } from './score.js';
@@ -24,7 +24,7 @@ export function registerGenerate(program: Command): void {
       .option('--program <n>', 'General MIDI program of the new track (0-127)', (v: string) => Number(v), 0)
       .option('--drums', 'the new track is a drum track')
       .option('--track <n>', 'continue this existing track instead of adding one', (v: string) => Number(v))
-      .option('--bars <bars>', 'the bars to write: a suffix such as 8-15 (default: all bars)'),
+      .option('--bars <bars>', 'the bars to write, e.g. 8-15 (default: all bars); bars that run to the last bar continue the track, others are infilled'),
   )
     .addHelpText(
       'after',
@@ -40,35 +40,50 @@ Examples:
       if (!Number.isInteger(flags.program) || flags.program < 0 || flags.program > 127) throw new UsageError('--program must be from 0 to 127');
       if (flags.empty !== undefined && (!Number.isInteger(flags.empty) || flags.empty < 1 || flags.empty > 1024))
         throw new UsageError('--empty must be a number of bars from 1 to 1024');
-      let json: ScoreJSON;
+      let score: Score;
       let agent: number;
-      if (input) {
-        json = loadScore(input).toJSON();
-        if (flags.track !== undefined && (!Number.isInteger(flags.track) || flags.track < 0 || flags.track >= json.tracks.length))
-          throw new UsageError(`--track ${flags.track}: the score has tracks 0 to ${json.tracks.length - 1}`);
-      } else {
-        json = { resolution: 480, tempo: 500000, tempos: [], key_signatures: [], tracks: [] };
-      }
-      const nBars = json.tracks[0]?.bars.length ?? flags.empty!;
-      if (flags.track !== undefined) {
+      if (!input) {
+        if (flags.track !== undefined) throw new UsageError('--track continues a track of an input file; --empty starts from nothing');
+        score = Score.fromJSON({ resolution: 480, tempo: 500000, tempos: [], key_signatures: [], tracks: [newTrackJson(flags, flags.empty!)] });
+        agent = 0;
+      } else if (flags.track !== undefined) {
+        score = loadScore(input);
+        if (!Number.isInteger(flags.track) || flags.track < 0 || flags.track >= score.tracks.length)
+          throw new UsageError(`--track ${flags.track}: the score has tracks 0 to ${score.tracks.length - 1}`);
         agent = flags.track;
       } else {
-        const template = json.tracks[0]?.bars ?? Array.from({ length: nBars }, () => ({ ts: [4, 4] as [number, number], beat_length: 4, future: false, notes: [] }));
-        json.tracks.push({
-          name: 'generated',
-          instrument: flags.program,
-          track_type: flags.drums ? 'drum' : 'melodic',
-          attributes: {},
-          bars: template.map((b) => ({ ts: b.ts, beat_length: b.beat_length, future: false, notes: [] })),
-        });
-        agent = json.tracks.length - 1;
+        // A MIDI input keeps its own events: the new track becomes a new MIDI track.
+        score = loadScore(input).addTrack({ instrument: flags.program, track_type: flags.drums ? 'drum' : 'melodic', name: 'generated' });
+        agent = score.tracks.length - 1;
       }
-      const score = Score.fromJSON(json);
+      const nBars = score.tracks[agent]!.bars.length;
       const bars = flags.bars ? parseBars(flags.bars) : [];
+      const outside = bars.find((b) => b >= nBars);
+      if (outside !== undefined) throw new UsageError(`--bars ${flags.bars}: the score has bars 0 to ${nBars - 1}`);
       const attributes = attributesFrom(flags);
-      const tracks = json.tracks.map((_, id) =>
-        id === agent ? { id, bars, autoregressive: true, ...(Object.keys(attributes).length ? { attributes } : {}) } : { id, bars: [] },
-      );
+      const prompt = { id: agent, bars, autoregressive: continues(bars, nBars), ...(Object.keys(attributes).length ? { attributes } : {}) };
+      const tracks = score.tracks.map((_, id) => (id === agent ? prompt : { id, bars: [] }));
       await runGeneration(input, score, { tracks, config: configFrom(flags) }, flags);
     });
+}
+
+/**
+ * How the bars are generated: the whole track, or bars that run to its last bar, continue it
+ * (autoregressive, as the reference); any other bars (8-15 of 61) are infilled, so the rest of
+ * the track stays as it is (empty, for a new track).
+ */
+function continues(bars: number[], nBars: number): boolean {
+  if (bars.length === 0) return true;
+  const sorted = [...new Set(bars)].sort((a, b) => a - b);
+  return sorted[sorted.length - 1] === nBars - 1 && sorted.every((b, i) => i === 0 || b === sorted[i - 1]! + 1);
+}
+
+function newTrackJson(flags: Pick<GenerateFlags, 'program' | 'drums'>, bars: number): TrackJSON {
+  return {
+    name: 'generated',
+    instrument: flags.program,
+    track_type: flags.drums ? 'drum' : 'melodic',
+    attributes: {},
+    bars: Array.from({ length: bars }, () => ({ ts: [4, 4] as [number, number], beat_length: 4, future: false, notes: [] })),
+  };
 }

@@ -35,6 +35,7 @@ export interface SamplingFlags {
   previewBars?: string;
   force?: boolean;
   json?: boolean;
+  dropControllers?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -60,6 +61,7 @@ export function addGenerationOptions(command: Command): Command {
     .option('--variations <k>', 'write k alternatives, best first (OUTPUT-1, OUTPUT-2, ...)', integer('--variations'), 1)
     .option('--preview <file>', 'also draw a piano roll of the result (.svg or .png), generated bars highlighted')
     .option('--preview-bars <bars>', 'draw only these bars, e.g. 8-19 (default: the whole piece)')
+    .option('--drop-controllers', "in the generated bars, remove the track channel's controllers and pitch bend (default: keep them, e.g. a held pedal)")
     .option('--threads <n>', 'CPU threads for the model', integer('--threads'))
     .option('-f, --force', 'replace existing output files')
     .option('--json', 'print {"outputs", "steps", "tokens", "seconds", "warnings"}');
@@ -128,8 +130,9 @@ function checkOutputName(file: string): 'midi' | 'json' {
   throw new UsageError(`${file}: the output must end in .mid, .midi or .json`);
 }
 
-function encodeResult(score: Score, file: string): Uint8Array {
-  return checkOutputName(file) === 'midi' ? score.toMidi() : new TextEncoder().encode(`${JSON.stringify(score.toJSON())}\n`);
+// A MIDI input is written back over its own events: only the generated bars and new tracks change.
+function encodeResult(score: Score, file: string, dropControllers: boolean): Uint8Array {
+  return checkOutputName(file) === 'midi' ? score.toMidi({ dropControllers }) : new TextEncoder().encode(`${JSON.stringify(score.toJSON())}\n`);
 }
 
 /** Runs a request and writes the results; prints a summary (or JSON). */
@@ -152,7 +155,7 @@ export async function runGeneration(input: string | undefined, score: Score, req
     await engine.release();
   }
   const seconds = (performance.now() - started) / 1000;
-  results.forEach((r, i) => writeOutput(outputs[i]!, encodeResult(r.score, outputs[i]!), { force: flags.force ?? false, inputs: input ? [input] : [] }));
+  results.forEach((r, i) => writeOutput(outputs[i]!, encodeResult(r.score, outputs[i]!, flags.dropControllers ?? false), { force: flags.force ?? false, inputs: input ? [input] : [] }));
   if (flags.preview) {
     const best = results[0]!;
     const generated = best.steps.flatMap((s) => s.step.bars_to_generate);

@@ -156,8 +156,11 @@ export function openStep(tokenizer: Tokenizer, prepared: PreparedStep): SessionS
 /** The caller's score with the step's generated bars written in (at the caller's resolution; nothing else changes). */
 export function writeBack(score: Score, state: SessionState, tokenizer: Tokenizer): Score {
   const encoder = tokenizer.config();
-  return Score.fromHandle(
-    native.writeGeneratedBars(Score.handleOf(score), state.generatedBars(), encoder.resolution, encoder.emitDeltaTokens),
+  const bars = state.generatedBars();
+  return Score.derived(
+    score,
+    native.writeGeneratedBars(Score.handleOf(score), bars, encoder.resolution, encoder.emitDeltaTokens),
+    bars.map((b) => [b.track, b.bar] as const),
   );
 }
 
@@ -167,5 +170,5 @@ export function writeBack(score: Score, state: SessionState, tokenizer: Tokenize
  * during a session because later prompts carry them, as the reference's do.
  */
 export function finishGeneratedBars(score: Score, bars: Array<[track: number, bar: number]>): Score {
-  return Score.fromHandle(native.dropOnsetsOutsideBars(Score.handleOf(score), bars));
+  return Score.derived(score, native.dropOnsetsOutsideBars(Score.handleOf(score), bars));
 }
