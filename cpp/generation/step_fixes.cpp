@@ -66,14 +66,23 @@ void write_generated_bars(Score& score, const std::vector<GeneratedBar>& bars, i
   }
 }
 
-void drop_onsets_outside_bars(Score& score, const std::vector<std::pair<int, int>>& bars) {
+void finish_generated_bars(Score& score, const std::vector<std::pair<int, int>>& bars) {
   for (const auto& [track, bar] : bars) {
     if (track < 0 || track >= static_cast<int>(score.tracks.size()) || bar < 0 ||
         bar >= static_cast<int>(score.tracks[track].bars.size()))
       throw RangeError("bar " + std::to_string(bar) + " of track " + std::to_string(track) + " is outside the score");
+    const std::vector<Bar>& all = score.tracks[track].bars;
+    double start = 0, end = 0;  // of this bar, and of the piece, in ticks
+    for (size_t i = 0; i < all.size(); ++i) {
+      if (i == size_t(bar)) start = end;
+      end += all[i].beat_length * score.resolution;
+    }
     Bar& b = score.tracks[track].bars[bar];
     const double length = b.beat_length * score.resolution;
     std::erase_if(b.notes, [&](const Note& n) { return n.onset_ticks < 0 || n.onset_ticks >= length; });
+    // A note may ring past its bar, but not past the last bar: the piece keeps its length.
+    const int room = static_cast<int>(std::llround(end - start));
+    for (Note& n : b.notes) n.duration_ticks = std::max(1, std::min(n.duration_ticks, room - n.onset_ticks));
   }
 }
 

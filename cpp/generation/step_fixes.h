@@ -10,7 +10,8 @@
 //    notes, at the caller's resolution. Notes whose onset falls past the bar
 //    (possible inside fill-in blocks, B16) stay there while the session runs,
 //    since later prompts carry them as the reference's do;
-//    `drop_onsets_outside_bars` removes them from the finished score.
+//    `finish_generated_bars` removes them from the finished score, and ends
+//    generated notes at the end of the piece so that it keeps its length.
 #pragma once
 
 #include <utility>
@@ -32,7 +33,8 @@ void rekey_bar_attributes(Score& score, int start);
 // `model_resolution` (truncating, with the delta residual when `use_delta`).
 void write_generated_bars(Score& score, const std::vector<GeneratedBar>& bars, int model_resolution, bool use_delta);
 
-// Removes the notes of the given (track, bar) pairs whose onset is outside the bar.
-void drop_onsets_outside_bars(Score& score, const std::vector<std::pair<int, int>>& bars);
+// In the given (track, bar) cells: removes the notes whose onset is outside the
+// bar, and shortens notes that would sound past the last bar of the piece.
+void finish_generated_bars(Score& score, const std::vector<std::pair<int, int>>& bars);
 
 }  // namespace midigpt

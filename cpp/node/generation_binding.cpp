@@ -187,10 +187,10 @@ Napi::Value WriteGeneratedBars(const Napi::CallbackInfo& info) {
   });
 }
 
-// dropOnsetsOutsideBars(score, [[track, bar]]) -> score
-Napi::Value DropOnsetsOutsideBars(const Napi::CallbackInfo& info) {
+// finishGeneratedBars(score, [[track, bar]]) -> score
+Napi::Value FinishGeneratedBars(const Napi::CallbackInfo& info) {
   return guarded(info, [&](Napi::Env env) -> Napi::Value {
-    if (info.Length() < 2 || !info[1].IsArray()) throw Napi::TypeError::New(env, "dropOnsetsOutsideBars(score, [[track, bar]])");
+    if (info.Length() < 2 || !info[1].IsArray()) throw Napi::TypeError::New(env, "finishGeneratedBars(score, [[track, bar]])");
     Score score = unwrap_score(info[0]);
     Napi::Array in = info[1].As<Napi::Array>();
     std::vector<std::pair<int, int>> bars;
@@ -199,7 +199,7 @@ Napi::Value DropOnsetsOutsideBars(const Napi::CallbackInfo& info) {
       Napi::Array pair = in.Get(i).As<Napi::Array>();
       bars.emplace_back(int_of(pair.Get(0u), "track", -1), int_of(pair.Get(1u), "bar", -1));
     }
-    drop_onsets_outside_bars(score, bars);
+    finish_generated_bars(score, bars);
     return wrap_score(env, std::move(score));
   });
 }
@@ -366,7 +366,7 @@ void register_generation(Napi::Env env, Napi::Object exports) {
   exports["splitAutoregressiveSteps"] = Napi::Function::New(env, SplitAutoregressiveSteps, "splitAutoregressiveSteps");
   exports["rekeyBarAttributes"] = Napi::Function::New(env, RekeyBarAttributes, "rekeyBarAttributes");
   exports["writeGeneratedBars"] = Napi::Function::New(env, WriteGeneratedBars, "writeGeneratedBars");
-  exports["dropOnsetsOutsideBars"] = Napi::Function::New(env, DropOnsetsOutsideBars, "dropOnsetsOutsideBars");
+  exports["finishGeneratedBars"] = Napi::Function::New(env, FinishGeneratedBars, "finishGeneratedBars");
 }
 
 }  // namespace midigpt::node

@@ -272,9 +272,24 @@ TEST_CASE("onsets past the bar stay during a session and are dropped from the fi
   generated.notes = {{64, 80, 6, 12, 0}, {65, 80, 47, 12, 0}, {66, 80, 48, 12, 0}, {67, 80, 187, 12, 0}};
   write_generated_bars(s, {{0, 0, generated}}, 12, false);
   REQUIRE(s.tracks[0].bars[0].notes.size() == 4);  // the next prompt carries them, as the reference's does
-  drop_onsets_outside_bars(s, {{0, 0}});
+  finish_generated_bars(s, {{0, 0}});
   REQUIRE(s.tracks[0].bars[0].notes.size() == 2);
   CHECK(s.tracks[0].bars[0].notes[1].onset_ticks == 47 * 40);
   CHECK(s.tracks[0].bars[1].notes.empty());
-  CHECK_THROWS_AS(drop_onsets_outside_bars(s, {{0, 2}}), RangeError);
+  CHECK_THROWS_AS(finish_generated_bars(s, {{0, 2}}), RangeError);
+}
+
+TEST_CASE("a generated note ends at the end of the piece at the latest") {
+  Score s;
+  s.resolution = 480;
+  s.tracks.emplace_back();
+  s.tracks[0].bars.resize(2);
+  // In the last bar: one note rings 80 ticks past the piece's end, one ends inside it.
+  s.tracks[0].bars[1].notes = {{60, 90, 1440, 560, 0}, {62, 90, 0, 480, 0}};
+  // In the first bar a note may ring into the next bar, but not past the end either.
+  s.tracks[0].bars[0].notes = {{64, 90, 1800, 3000, 0}};
+  finish_generated_bars(s, {{0, 0}, {0, 1}});
+  CHECK(s.tracks[0].bars[1].notes[0].duration_ticks == 480);
+  CHECK(s.tracks[0].bars[1].notes[1].duration_ticks == 480);
+  CHECK(s.tracks[0].bars[0].notes[0].duration_ticks == 3840 - 1800);
 }

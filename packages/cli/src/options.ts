@@ -15,6 +15,13 @@ export const number = (name: string) => (value: string): number => {
   return n;
 };
 
+/** A commander parser for a number that must not be negative. */
+export const nonNegative = (name: string) => (value: string): number => {
+  const n = number(name)(value);
+  if (n < 0) throw new UsageError(`${name} must be 0 or more, got "${value}"`);
+  return n;
+};
+
 /** A commander parser for a whole-number flag, named in its error. */
 export const integer = (name: string) => (value: string): number => {
   const n = number(name)(value);

@@ -48,6 +48,19 @@ describe('midigpt', () => {
     expect(at12.resolution).toBe(12);
   });
 
+  it('score - reads standard input, MIDI or JSON (told apart by content)', () => {
+    const fromFile = midigpt(['score', aicha, '--json']).stdout;
+    const midi = midigpt(['score', '-', '--json'], { input: readFileSync(aicha) });
+    expect(midi.status).toBe(0);
+    expect(JSON.parse(midi.stdout)).toEqual(JSON.parse(fromFile));
+    const json = midigpt(['score', '-'], { input: fromFile });
+    expect(json.status).toBe(0);
+    expect(json.stdout).toContain('14 tracks, 97 bars, 6760 notes');
+    const junk = midigpt(['score', '-'], { input: 'hello' });
+    expect(junk.status).toBe(1);
+    expect(junk.stderr).toContain('not a Standard MIDI File');
+  });
+
   it('--resolution changes the grid', () => {
     const r = midigpt(['score', aicha, '--json', '-r', '12']);
     expect(JSON.parse(r.stdout).resolution).toBe(12);

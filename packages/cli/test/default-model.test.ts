@@ -44,6 +44,9 @@ describe('the embedded default model', () => {
     expect(info.model).toBe('default');
     expect(info.config).toMatchObject({ vocab_size: 647, n_embd: 256, n_layer: 4, n_head: 4 });
     expect(info.window_sizes).toEqual([4, 8]);
+    // The table shows the numbers --attr takes beside their labels.
+    const table = midigpt(['models', 'info']).stdout;
+    expect(table).toMatch(/max_polyphony\s+track\s+melodic\s+0 = 1 voice \.\. 9 = 10\+ voices/);
   });
 
   it('inspect draws the input piece as a PNG, and --preview-bars picks the bars', () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseMidiEvents, Score, type ScoreJSON } from '@midigpt/core';
-import { midigpt } from '../../../tests/support/cli.js';
+import { midigpt, midigptBytes } from '../../../tests/support/cli.js';
 import { midicsv } from '../../../tests/support/midicsv.js';
 import { expectLegalNotes } from '../../../tests/support/notes.js';
 import { parityDir, parityMidiPath, repoRoot } from '../../../tests/support/parity.js';
@@ -214,3 +214,55 @@ describe('edits keep the input file (default model)', () => {
 });
 
 const controllerCount = (file: string) => midicsv(file).events.filter((e) => e.type === 'Control_c').length;
+
+describe('what a newcomer tried (default model)', () => {
+  const song = path.join(repoRoot, 'examples', 'pop909-032.mid');
+  const bell = parityMidiPath('piano_bell.mid');
+  const barsOf = (file: string) => Score.fromMidi(file).summary().bars;
+
+  it('a generated note never makes the piece longer (infill of the last bars, a continuation to the end)', () => {
+    expect(midigpt(['infill', bell, '-o', out('bell.mid'), '-t', '0', '-b', '0-3', '--seed', '1']).status).toBe(0);
+    expect(barsOf(out('bell.mid'))).toBe(4);
+    expect(midigpt(['generate', song, '-o', out('tail.mid'), '--program', '33', '--bars', '45-60', '--seed', '1']).status).toBe(0);
+    expect(barsOf(out('tail.mid'))).toBe(61);
+  });
+
+  it('a generated result keeps its bar count through JSON and toMidi', () => {
+    expect(midigpt(['infill', bell, '-o', out('bell.json'), '-t', '0', '-b', '0-3', '--seed', '1']).status).toBe(0);
+    const json = JSON.parse(readFileSync(out('bell.json'), 'utf8')) as ScoreJSON;
+    expect(Score.fromMidi(Score.fromJSON(json).toMidi()).summary().bars).toBe(4);
+  });
+
+  it('--empty 1 and --empty 2 work: the window is padded with bars the output does not keep', () => {
+    for (const bars of [1, 2]) {
+      const r = midigpt(['generate', '--empty', String(bars), '-o', out(`empty-${bars}.mid`), '--seed', '1']);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(barsOf(out(`empty-${bars}.mid`))).toBe(bars);
+      expect(Score.fromMidi(out(`empty-${bars}.mid`)).summary().notes).toBeGreaterThan(0);
+    }
+  });
+
+  it('--temperature 0 is greedy: the same music whatever the seed; a negative temperature is a usage error', () => {
+    const a = midigpt(['infill', song, '-o', out('greedy-a.json'), '-t', '0', '-b', '12-13', '--temperature', '0', '--seed', '1']);
+    const b = midigpt(['infill', song, '-o', out('greedy-b.json'), '-t', '0', '-b', '12-13', '--temperature', '0', '--seed', '2']);
+    expect([a.status, b.status]).toEqual([0, 0]);
+    expect(readFileSync(out('greedy-a.json'), 'utf8')).toBe(readFileSync(out('greedy-b.json'), 'utf8'));
+    const bad = midigpt(['infill', song, '-o', out('x.mid'), '-t', '0', '-b', '12', '--temperature', '-1']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--temperature must be 0 or more');
+  });
+
+  it('- reads standard input (MIDI or JSON, told apart by content) and -o - writes standard output', () => {
+    const midi = midigptBytes(['infill', '-', '-o', '-', '-t', '0', '-b', '12-13', '--seed', '1'], { input: readFileSync(song) });
+    expect(midi.status).toBe(0);
+    expect(midi.stdout.subarray(0, 4).toString('latin1')).toBe('MThd');
+    expect(midi.stderr).toMatch(/standard output: 2 step\(s\)/);
+    expect(Score.fromMidi(new Uint8Array(midi.stdout)).summary().bars).toBe(61);
+    const json = midigpt(['infill', '-', '-o', '-', '-t', '0', '-b', '12-13', '--seed', '1'], { input: midigpt(['score', song, '--json']).stdout });
+    expect(json.status).toBe(0);
+    expect(JSON.parse(json.stdout).tracks).toHaveLength(3);
+    const variations = midigpt(['infill', song, '-o', '-', '-t', '0', '-b', '12', '--variations', '2']);
+    expect(variations.status).toBe(2);
+  });
+});

@@ -10,7 +10,9 @@ export { planSteps } from './generation/planner.js';
 export type { GenerationStep, PlanOptions, SelectionMask } from './generation/planner.js';
 export { SessionState } from './generation/session.js';
 export type { GeneratedBar, MaskStatus, SessionStateOptions, StepConstraintOptions } from './generation/session.js';
-export { validateRequest } from './generation/validate.js';
+export { validateRequest, withContextTracks } from './generation/validate.js';
+export { cutPadding, padShortPiece } from './generation/short-pieces.js';
+export type { PaddedRun } from './generation/short-pieces.js';
 export { MASK_MODES, RequestValidationError, barEntries, defaultInferenceConfig, defaultMaskMode, defaultModelDim } from './generation/request.js';
 export type {
   BarMap,

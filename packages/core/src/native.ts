@@ -105,7 +105,7 @@ export interface NativeAddon {
     modelResolution: number,
     useDelta: boolean,
   ): NativeScore;
-  dropOnsetsOutsideBars(score: NativeScore, bars: Array<[number, number]>): NativeScore;
+  finishGeneratedBars(score: NativeScore, bars: Array<[number, number]>): NativeScore;
   trainingSample(tokenizer: NativeTokenizer, score: NativeScore, options: object, seed: number): import('./training.js').TrainingSample;
   SessionState: new (tokenizer: NativeTokenizer, score: NativeScore, step: NativeStep, options?: object, constraints?: object) => NativeSessionState;
   defaultResolution: number;

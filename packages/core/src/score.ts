@@ -93,15 +93,16 @@ export class Score {
   }
 
   /**
-   * @internal Wraps a handle made from `from` with the same bars, in which `generated` cells
-   * (track, bar) were written anew: the result keeps `from`'s source file.
+   * @internal Wraps a handle made from `from` with the same bars (or its first `bars` bars), in
+   * which `generated` cells (track, bar) were written anew: the result keeps `from`'s source file.
    */
-  static derived(from: Score, handle: NativeScore, generated: Iterable<readonly [number, number]> = []): Score {
+  static derived(from: Score, handle: NativeScore, generated: Iterable<readonly [number, number]> = [], bars = Infinity): Score {
     const source = from.#source;
     if (!source) return new Score(handle);
     const cells = new Map(source.generated.map((c) => [`${c[0]}:${c[1]}`, c]));
     for (const [track, bar] of generated) cells.set(`${track}:${bar}`, [track, bar] as const);
-    return new Score(handle, { bytes: source.bytes, generated: [...cells.values()] });
+    const kept = [...cells.values()].filter(([, bar]) => bar < bars);  // `bars`: only the first bars remain
+    return new Score(handle, { bytes: source.bytes, generated: kept });
   }
 
   /** Reads a Standard MIDI File (bytes or a path) onto a grid of `resolution` ticks per quarter. */

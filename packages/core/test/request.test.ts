@@ -167,7 +167,7 @@ describe('validateRequest: config checks (#2-#15, #20)', () => {
     ['#4 bars_per_step > model_dim', { bars_per_step: 5 }, 'config.bars_per_step=5 cannot exceed model_dim=4'],
     ['#5 tracks_per_step <= 0', { tracks_per_step: 0 }, 'config.tracks_per_step must be > 0 (got 0)'],
     ['#6 max_attempts < 1', { max_attempts: 0 }, 'config.max_attempts must be >= 1 (got 0)'],
-    ['#7 temperature <= 0', { temperature: 0 }, 'config.temperature must be > 0 (got 0)'],
+    ['#7 temperature < 0 (0 is greedy here)', { temperature: -0.5 }, 'config.temperature must be >= 0 (0 = greedy) (got -0.5)'],
     ['#8 temperature_escalation < 1', { temperature_escalation: 0.5 }, 'config.temperature_escalation must be >= 1.0 (got 0.5)'],
     ['#10 top_p above 1', { top_p: 1.5 }, 'config.top_p must be in (0, 1] (got 1.5)'],
     ['#10 top_p of 0', { top_p: 0 }, 'config.top_p must be in (0, 1] (got 0)'],
@@ -405,7 +405,7 @@ describe('validateRequest: every problem at once', () => {
     expect(problemsOf(input)).toEqual([
       'request has unknown key "extra" (known: tracks, config, controls)',
       'config.model_dim=6 not in vocab domain [4, 8] (the window sizes of the encoder\'s NumBars token)',
-      'config.temperature must be > 0 (got -1)',
+      'config.temperature must be >= 0 (0 = greedy) (got -1)',
       'config.top_p must be in (0, 1] (got 2)',
       expect.stringContaining('config.mask_mode "token" needs a MaskBar token'),
       'controls.genre "rock": this encoder has no genres',

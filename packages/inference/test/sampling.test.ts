@@ -32,6 +32,12 @@ describe('TokenSampler', () => {
     expect(new TokenSampler(5).pick(logits, legal, { ...off, top_k: 1 }, new Random(0))).toBe(0);
   });
 
+  it('temperature 0 is greedy: the arg-max of the legal logits, lowest id on ties', () => {
+    expect(frequencies({ ...off, temperature: 0 })[0]).toBe(1);
+    const tied = Float32Array.from([1, 3, 3, 2, 9]);
+    expect(new TokenSampler(5).pick(tied, legal, { ...off, temperature: 0 }, new Random(0))).toBe(1);
+  });
+
   it('top_k keeps the k most likely; top_p keeps the prefix that crosses p', () => {
     expect(frequencies({ ...off, top_k: 2 }).map((x) => x > 0)).toEqual([true, true, false, false, false]);
     expect(frequencies({ ...off, top_p: 0.7 }).map((x) => x > 0)).toEqual([true, true, false, false, false]);
@@ -106,6 +112,20 @@ describe('InferenceEngine', () => {
       onToken: (_step, n) => n === 3 && controller.abort(new Error('stopped by the user')),
     });
     await expect(run).rejects.toThrow('stopped by the user');
+  });
+
+  it('temperature 0 runs greedy: the same tokens as top_k = 1, whatever the seed', async () => {
+    const greedy = await engine.generate(score, request({ temperature: 0, seed: 3 }));
+    const topK1 = await engine.generate(score, request({ top_k: 1, seed: 11 }));
+    expect(greedy.steps[0]!.generated).toEqual(topK1.steps[0]!.generated);
+  });
+
+  it('score tracks the request leaves out are context; session() keeps the reference rule', async () => {
+    const listed = await engine.generate(score, request({ seed: 5 }));
+    const unlisted = await engine.generate(score, { tracks: [{ id: 0, bars: [2] }], config: { model_dim: 4, seed: 5 } });
+    expect(unlisted.steps[0]!.prompt).toEqual(listed.steps[0]!.prompt);
+    expect(unlisted.steps[0]!.generated).toEqual(listed.steps[0]!.generated);
+    expect(() => engine.session(score, { tracks: [{ id: 0, bars: [2] }] })).toThrow('score track 1 has no prompt');
   });
 
   it('rejects invalid requests before running the model', async () => {

@@ -19,7 +19,7 @@ export function registerGenerate(program: Command): void {
     program
       .command('generate')
       .description('write a new track against the existing ones (or continue a track)')
-      .argument('[input]', 'a .mid file, or a score .json (or use --empty)')
+      .argument('[input]', 'a .mid file, or a score .json; - reads standard input (or use --empty)')
       .option('--empty <bars>', 'start from nothing: this many bars of 4/4', (v: string) => Number(v))
       .option('--program <n>', 'General MIDI program of the new track (0-127)', (v: string) => Number(v), 0)
       .option('--drums', 'the new track is a drum track')
@@ -47,13 +47,13 @@ Examples:
         score = Score.fromJSON({ resolution: 480, tempo: 500000, tempos: [], key_signatures: [], tracks: [newTrackJson(flags, flags.empty!)] });
         agent = 0;
       } else if (flags.track !== undefined) {
-        score = loadScore(input);
+        score = await loadScore(input);
         if (!Number.isInteger(flags.track) || flags.track < 0 || flags.track >= score.tracks.length)
           throw new UsageError(`--track ${flags.track}: the score has tracks 0 to ${score.tracks.length - 1}`);
         agent = flags.track;
       } else {
         // A MIDI input keeps its own events: the new track becomes a new MIDI track.
-        score = loadScore(input).addTrack({ instrument: flags.program, track_type: flags.drums ? 'drum' : 'melodic', name: 'generated' });
+        score = (await loadScore(input)).addTrack({ instrument: flags.program, track_type: flags.drums ? 'drum' : 'melodic', name: 'generated' });
         agent = score.tracks.length - 1;
       }
       const nBars = score.tracks[agent]!.bars.length;

@@ -6,8 +6,8 @@ import type { Command } from 'commander';
 import type { Score } from '@midigpt/core';
 import type { GenerationResult } from '@midigpt/inference';
 import { UsageError } from '../errors.js';
-import { integer, number } from '../options.js';
-import { writeOutput } from '../output.js';
+import { integer, nonNegative, number } from '../options.js';
+import { STDOUT, writeOutput } from '../output.js';
 import { pianoRollSvg, renderPreview } from '../preview.js';
 import { progressBar } from '../progress.js';
 import { loadEngine } from './model.js';
@@ -42,9 +42,9 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function addGenerationOptions(command: Command): Command {
   return command
-    .requiredOption('-o, --output <file>', 'where to write the result (.mid or .json)')
+    .requiredOption('-o, --output <file>', 'where to write the result (.mid or .json; - for standard output: MIDI, or JSON for a JSON input)')
     .option('-m, --model <name|path>', 'an .onnx model, a .safetensors/.pt checkpoint, or a model name: default (the embedded pop909-small, used when --model is left out), yellow, yellow_small, prism_medium, expressive')
-    .option('--temperature <t>', 'softmax temperature (default 1)', number('--temperature'))
+    .option('--temperature <t>', 'softmax temperature (default 1; 0 = greedy: always the most likely token)', nonNegative('--temperature'))
     .option('--top-k <k>', 'keep the k most likely tokens (0 = off)', integer('--top-k'))
     .option('--top-p <p>', 'nucleus sampling mass in (0, 1] (1 = off)', number('--top-p'))
     .option('--mask-k <k>', 'drop the k most likely tokens (0 = off)', integer('--mask-k'))
@@ -123,7 +123,8 @@ function outputPaths(output: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${output.slice(0, output.length - ext.length)}-${i + 1}${ext}`);
 }
 
-function checkOutputName(file: string): 'midi' | 'json' {
+function checkOutputName(file: string, stdoutFormat: 'midi' | 'json' = 'midi'): 'midi' | 'json' {
+  if (file === STDOUT) return stdoutFormat;
   const ext = path.extname(file).toLowerCase();
   if (ext === '.mid' || ext === '.midi') return 'midi';
   if (ext === '.json') return 'json';
@@ -131,15 +132,20 @@ function checkOutputName(file: string): 'midi' | 'json' {
 }
 
 // A MIDI input is written back over its own events: only the generated bars and new tracks change.
-function encodeResult(score: Score, file: string, dropControllers: boolean): Uint8Array {
-  return checkOutputName(file) === 'midi' ? score.toMidi({ dropControllers }) : new TextEncoder().encode(`${JSON.stringify(score.toJSON())}\n`);
+function encodeResult(score: Score, format: 'midi' | 'json', dropControllers: boolean): Uint8Array {
+  return format === 'midi' ? score.toMidi({ dropControllers }) : new TextEncoder().encode(`${JSON.stringify(score.toJSON())}\n`);
 }
 
 /** Runs a request and writes the results; prints a summary (or JSON). */
 export async function runGeneration(input: string | undefined, score: Score, request: unknown, flags: SamplingFlags): Promise<GenerationResult[]> {
   if (flags.variations < 1 || flags.variations > 64) throw new UsageError('--variations must be from 1 to 64');
+  const toStdout = flags.output === STDOUT;
+  if (toStdout && flags.variations > 1) throw new UsageError('-o - writes one result to standard output; give a file name for --variations');
+  if (toStdout && flags.json) throw new UsageError('--json prints its report to standard output; give a file name with -o');
   const outputs = outputPaths(flags.output, flags.variations);
-  for (const file of outputs) checkOutputName(file); // refuse bad output names before the work
+  // A JSON input gives JSON on standard output; MIDI (and --empty) give MIDI.
+  const stdoutFormat = input !== undefined && !score.hasMidiSource ? 'json' : 'midi';
+  const formats = outputs.map((file) => checkOutputName(file, stdoutFormat)); // refuse bad output names before the work
   if (flags.preview && !/\.(svg|png)$/i.test(flags.preview)) throw new UsageError(`${flags.preview}: the preview must end in .svg or .png`);
   const previewRange = flags.previewBars === undefined ? undefined : barRange(flags.previewBars, score.summary().bars);
   const engine = await loadEngine(flags.model, flags.threads);
@@ -155,7 +161,7 @@ export async function runGeneration(input: string | undefined, score: Score, req
     await engine.release();
   }
   const seconds = (performance.now() - started) / 1000;
-  results.forEach((r, i) => writeOutput(outputs[i]!, encodeResult(r.score, outputs[i]!, flags.dropControllers ?? false), { force: flags.force ?? false, inputs: input ? [input] : [] }));
+  results.forEach((r, i) => writeOutput(outputs[i]!, encodeResult(r.score, formats[i]!, flags.dropControllers ?? false), { force: flags.force ?? false, inputs: input ? [input] : [] }));
   if (flags.preview) {
     const best = results[0]!;
     const generated = best.steps.flatMap((s) => s.step.bars_to_generate);
@@ -170,8 +176,9 @@ export async function runGeneration(input: string | undefined, score: Score, req
     );
   } else {
     for (const w of warnings) process.stderr.write(`midigpt: warning: ${w}\n`);
-    process.stdout.write(`${outputs.join(', ')}: ${results[0]!.steps.length} step(s), ${tokens} tokens in ${seconds.toFixed(1)} s\n`);
-    if (flags.preview) process.stdout.write(`preview: ${flags.preview}\n`);
+    const report = toStdout ? process.stderr : process.stdout; // standard output carries the result
+    report.write(`${toStdout ? 'standard output' : outputs.join(', ')}: ${results[0]!.steps.length} step(s), ${tokens} tokens in ${seconds.toFixed(1)} s\n`);
+    if (flags.preview) report.write(`preview: ${flags.preview}\n`);
   }
   return results;
 }

@@ -12,7 +12,7 @@ export function registerInfill(program: Command): void {
     program
       .command('infill')
       .description('generate new music for chosen bars of chosen tracks (the rest is context)')
-      .argument('<input>', 'a .mid file, or a score .json')
+      .argument('<input>', 'a .mid file, or a score .json; - reads standard input')
       .option('-t, --track <n>', 'a track to infill (repeatable; pair each with --bars)', collect, [])
       .option('-b, --bars <bars>', 'its bars: 4-7, 2,3 or 1,4-6 (repeatable, in --track order)', collect, []),
   )
@@ -27,7 +27,7 @@ Examples:
     .action(async (input: string, flags: SamplingFlags & { track: string[]; bars: string[] }) => {
       if (flags.track.length === 0) throw new UsageError('name at least one --track with its --bars');
       if (flags.track.length !== flags.bars.length) throw new UsageError('give one --bars for every --track, in the same order');
-      const score = loadScore(input);
+      const score = await loadScore(input);
       const targets = new Map<number, number[]>();
       flags.track.forEach((t, i) => {
         const id = Number(t);

@@ -2,7 +2,7 @@
 // signatures, tempo, notes — and the attribute values an encoder computes for
 // it (what the model would be told about each track and bar), with labels.
 import type { Command } from 'commander';
-import type { AttributeInfo, ScoreJSON, Tokenizer } from '@midigpt/core';
+import type { AttributeInfo, Score, ScoreJSON, Tokenizer } from '@midigpt/core';
 import { UsageError } from '../errors.js';
 import { formatTable } from '../format.js';
 import { writeOutput } from '../output.js';
@@ -36,8 +36,7 @@ function timeSignatures(score: ScoreJSON): Array<{ bar: number; ts: string }> {
   return out;
 }
 
-export function inspectScore(file: string, tokenizer: Tokenizer) {
-  const score = loadScore(file);
+export function inspectScore(file: string, score: Score, tokenizer: Tokenizer) {
   const json = score.toJSON();
   const prepared = tokenizer.prepare(score).toJSON();
   const byName = new Map(tokenizer.attributes().map((a) => [a.name, a]));
@@ -82,7 +81,7 @@ export function registerInspect(program: Command): void {
   program
     .command('inspect')
     .description("show a piece's tracks, bars and the attribute values an encoder computes for it")
-    .argument('<input>', 'a .mid file, or a score .json')
+    .argument('<input>', 'a .mid file, or a score .json; - reads standard input')
     .option('-e, --encoder <name|path>', 'whose attribute controls to compute', 'yellow')
     .option('--json', 'print everything as JSON, bar-level attributes included')
     .option('--preview <file>', 'also draw a piano roll of the piece (.svg or .png)')
@@ -90,11 +89,12 @@ export function registerInspect(program: Command): void {
     .option('-f, --force', 'replace an existing preview file')
     .addHelpText('after', '\nExamples:\n  midigpt inspect song.mid\n  midigpt inspect song.mid -e prism --json\n  midigpt inspect song.mid --preview song.png --preview-bars 8-19')
     .action(async (input: string, options: { encoder: string; json?: boolean; preview?: string; previewBars?: string; force?: boolean }) => {
-      const report = inspectScore(input, loadTokenizer(options.encoder));
+      const score = await loadScore(input);
+      const report = inspectScore(input, score, loadTokenizer(options.encoder));
       if (options.preview) {
         if (!/\.(svg|png)$/i.test(options.preview)) throw new UsageError(`${options.preview}: the preview must end in .svg or .png`);
         const range = options.previewBars === undefined ? undefined : barRange(options.previewBars, report.bars);
-        const picture = await renderPreview(options.preview, pianoRollSvg(loadScore(input).toJSON(), [], range));
+        const picture = await renderPreview(options.preview, pianoRollSvg(score.toJSON(), [], range));
         writeOutput(options.preview, picture, { force: options.force ?? false, inputs: [input] });
       }
       if (options.json) {

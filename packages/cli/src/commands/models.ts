@@ -76,11 +76,17 @@ export function registerModels(program: Command): void {
         '',
         formatTable([
           ['attribute', 'level', 'tracks', 'values'],
-          ...info.attributes.map((a) => [a.name, a.level, a.track_type, a.labels.length ? `${a.labels[0]} .. ${a.labels.at(-1)}` : `0-${a.size - 1}`]),
+          ...info.attributes.map((a) => [a.name, a.level, a.track_type, valueRange(a.size, a.labels)]),
         ]),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 
   registerConvert(models);
+}
+
+// The numbers `--attr name=N` takes, with the labels at both ends: "0 = 1 voice .. 9 = 10+ voices".
+function valueRange(size: number, labels: string[]): string {
+  const last = size - 1;
+  return labels.length ? `0 = ${labels[0]} .. ${last} = ${labels[last] ?? labels.at(-1)}` : `0 .. ${last}`;
 }

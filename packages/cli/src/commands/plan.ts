@@ -3,7 +3,7 @@
 // exact prompt of the first step.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { openStep, planRequest, prepareStep, validateRequest, type GenerationStep, type Tokenizer } from '@midigpt/core';
+import { openStep, planRequest, prepareStep, validateRequest, withContextTracks, type GenerationStep, type Tokenizer } from '@midigpt/core';
 import { parseJsonFile } from '../errors.js';
 import { formatTable } from '../format.js';
 import { loadScore } from './score.js';
@@ -39,7 +39,7 @@ export function registerPlan(program: Command): void {
   program
     .command('plan')
     .description('show the steps and the first prompt a generation request leads to')
-    .argument('<input>', 'a .mid file, or a score .json')
+    .argument('<input>', 'a .mid file, or a score .json; - reads standard input')
     .requiredOption('--request <file>', 'the request JSON: {"tracks": [{"id", "bars", "autoregressive", ...}], "config": {...}}')
     .requiredOption('-e, --encoder <name|path>', 'encoder config: yellow, prism, expressive, ghost, a *_config name, or a JSON file')
     .option('--json', 'print {"request", "warnings", "steps", "prompt": {"tokens", "hidden_spans"}}')
@@ -53,18 +53,11 @@ Examples:
 A request (field names as the reference's, snake_case; tracks not listed are context):
   {"tracks": [{"id": 1, "bars": [2, 3]}], "config": {"model_dim": 4, "mask_mode": "attention"}}`,
     )
-    .action((input: string, options: { request: string; encoder: string; json?: boolean }) => {
+    .action(async (input: string, options: { request: string; encoder: string; json?: boolean }) => {
       const tokenizer = loadTokenizer(options.encoder);
-      const score = loadScore(input);
-      const raw = readRequest(options.request);
-      // Tracks the request leaves out are context, as the reference requires a prompt per track.
-      if (raw && typeof raw === 'object' && Array.isArray((raw as { tracks?: unknown }).tracks)) {
-        const tracks = (raw as { tracks: Array<{ id?: unknown }> }).tracks;
-        const listed = new Set(tracks.map((t) => t?.id));
-        score.tracks.forEach((_, id) => {
-          if (!listed.has(id)) tracks.push({ id, bars: [] } as never);
-        });
-      }
+      const score = await loadScore(input);
+      // Tracks the request leaves out are context (the reference requires a prompt per track).
+      const raw = withContextTracks(readRequest(options.request), score);
       const { request, warnings } = validateRequest(raw, score, tokenizer);
       const steps = planRequest(request, score);
       const first = steps[0] ? openStep(tokenizer, prepareStep(tokenizer, score, request, steps[0])) : undefined;

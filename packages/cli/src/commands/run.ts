@@ -11,7 +11,7 @@ export function registerRun(program: Command): void {
     program
       .command('run')
       .description('run a full generation request (JSON, field names as the reference)')
-      .argument('<input>', 'a .mid file, or a score .json')
+      .argument('<input>', 'a .mid file, or a score .json; - reads standard input')
       .requiredOption('--request <file>', 'the request JSON; tracks it does not list are context'),
   )
     .addHelpText(
@@ -24,13 +24,11 @@ Example:
 Sampling options given on the command line override the request's config.`,
     )
     .action(async (input: string, flags: SamplingFlags & { request: string }) => {
-      const score = loadScore(input);
-      const request = parseJsonFile(flags.request, readFileSync(flags.request, 'utf8')) as { tracks?: Array<{ id?: unknown }>; config?: object };
-      if (request && Array.isArray(request.tracks)) {
-        const listed = new Set(request.tracks.map((t) => t?.id));
-        score.tracks.forEach((_, id) => listed.has(id) || request.tracks!.push({ id, bars: [] } as never));
-        request.config = { ...(request.config ?? {}), ...configFrom(flags) };
-      }
+      const score = await loadScore(input);
+      // Tracks the request does not list are context (the engine's rule); flags override its config.
+      const request = parseJsonFile(flags.request, readFileSync(flags.request, 'utf8')) as { config?: unknown };
+      const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
+      if (isObject(request) && (request.config === undefined || isObject(request.config))) request.config = { ...request.config, ...configFrom(flags) };
       await runGeneration(input, score, request, flags);
     });
 }

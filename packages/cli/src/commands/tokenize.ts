@@ -33,7 +33,7 @@ export function registerTokenize(program: Command): void {
   program
     .command('tokenize')
     .description('encode a window of bars into token ids, as the reference tokenizer does')
-    .argument('<input>', 'a .mid file, or a score .json')
+    .argument('<input>', 'a .mid file, or a score .json; - reads standard input')
     .requiredOption('-e, --encoder <name|path>', 'encoder config: yellow, prism, expressive, ghost, a *_config name, or a JSON file')
     .requiredOption('-w, --window <start:bars>', 'the bars to encode: [START, START+BARS) of every track', parseWindow)
     .option('--multi-fill <cells>', 'infill cells TRACK:BAR,... (bars counted inside the window)', parseCells)
@@ -46,14 +46,14 @@ Examples:
   midigpt tokenize song.mid -e prism -w 8:8 --json      the ids a prism model would read
   midigpt tokenize song.mid -e yellow -w 0:4 --multi-fill 1:2,1:3`,
     )
-    .action((input: string, options: { encoder: string; window: Window; multiFill?: Array<[number, number]>; json?: boolean }) => {
+    .action(async (input: string, options: { encoder: string; window: Window; multiFill?: Array<[number, number]>; json?: boolean }) => {
       const tokenizer = loadTokenizer(options.encoder);
       const sizes = tokenizer.numBarsMap();
       if (sizes && !sizes.includes(options.window.bars))
         throw new UsageError(
           `the ${options.encoder} encoder encodes windows of ${sizes.join(', ')} bars; --window ${options.window.start}:${options.window.bars} has ${options.window.bars}`,
         );
-      const score = loadScore(input).window(options.window.start, options.window.bars);
+      const score = (await loadScore(input)).window(options.window.start, options.window.bars);
       const { tokens } = tokenizer.encode(score, {
         windowBars: options.window.bars,
         ...(options.multiFill ? { multiFill: options.multiFill } : {}),

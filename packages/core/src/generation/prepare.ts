@@ -168,7 +168,9 @@ export function writeBack(score: Score, state: SessionState, tokenizer: Tokenize
  * The finished score: notes the model placed past the end of a generated bar
  * (possible inside fill-in blocks, generation.md B16) are removed. They stay
  * during a session because later prompts carry them, as the reference's do.
+ * Generated notes end at the end of the piece at the latest, so a result
+ * never gains a bar.
  */
 export function finishGeneratedBars(score: Score, bars: Array<[track: number, bar: number]>): Score {
-  return Score.derived(score, native.dropOnsetsOutsideBars(Score.handleOf(score), bars));
+  return Score.derived(score, native.finishGeneratedBars(Score.handleOf(score), bars));
 }

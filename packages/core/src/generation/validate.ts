@@ -141,7 +141,8 @@ function checkSteps(config: CheckedConfig, ctx: Context): void {
 }
 
 function checkTemperature(config: CheckedConfig, ctx: Context): void {
-  reject(config, 'temperature', (v) => v <= 0, 'must be > 0', ctx);  // #7
+  // #7; the reference wants > 0. Temperature 0 is greedy here, as in every other generative tool.
+  reject(config, 'temperature', (v) => v < 0, 'must be >= 0 (0 = greedy)', ctx);
   reject(config, 'temperature_escalation', (v) => v < 1, 'must be >= 1.0', ctx);  // #8
   const escalation = config.temperature_escalation;
   if (escalation !== undefined && escalation > 3) {  // #9
@@ -571,4 +572,17 @@ function trackControls(entries: ReadonlyArray<[string, unknown]>): TrackControls
   const controls: TrackControls = {};
   for (const [name, value] of entries) if (name === 'time_signature' && isInteger(value)) controls.time_signature = value;
   return controls;
+}
+
+/**
+ * The request with a context prompt (`{ id, bars: [] }`) for every score track it does not
+ * list: our rule everywhere but `validateRequest`, which keeps the reference's (one prompt per
+ * track). Input that is not a request with a `tracks` array comes back as it is, for
+ * `validateRequest` to report.
+ */
+export function withContextTracks(input: unknown, score: Score): unknown {
+  if (!isPlainObject(input) || !Array.isArray(input.tracks)) return input;
+  const listed = new Set(input.tracks.map((t: unknown) => (isPlainObject(t) ? t.id : undefined)));
+  const missing = score.tracks.map((_, id) => id).filter((id) => !listed.has(id));
+  return missing.length ? { ...input, tracks: [...input.tracks, ...missing.map((id) => ({ id, bars: [] }))] } : input;
 }

@@ -27,10 +27,11 @@ export class TokenSampler {
 
   /**
    * The next token. `allowed[id]` = 1 for legal ids (at least one). With
-   * top_k = 1 the draw is the arg-max of the legal logits (lowest id on ties).
+   * top_k = 1 or temperature 0 (greedy) it is the arg-max of the legal logits
+   * (lowest id on ties).
    */
   pick(logits: Float32Array, allowed: Uint8Array, settings: FilterSettings, random: Random): number {
-    if (settings.top_k === 1) return this.#argmax(logits, allowed);
+    if (settings.top_k === 1 || settings.temperature === 0) return this.#argmax(logits, allowed);
     this.#softmax(logits, allowed, settings.temperature);
     this.#filter(settings);
     return this.#draw(random);

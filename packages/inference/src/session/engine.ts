@@ -9,6 +9,9 @@ import {
   Score,
   Tokenizer,
   validateRequest,
+  withContextTracks,
+  cutPadding,
+  padShortPiece,
   writeBack,
   finishGeneratedBars,
   type GenerationRequest,
@@ -107,7 +110,10 @@ export class InferenceEngine {
     await this.runtime.release();
   }
 
-  /** The reference's shape: `engine.session(score, request).run()` (validation happens here, at once). */
+  /**
+   * The reference's shape: `engine.session(score, request).run()`. Validation happens here, at
+   * once, with the reference's rule that every score track has a prompt.
+   */
   session(score: Score, requestJson: unknown): SamplingSession {
     validateRequest(requestJson, score, this.tokenizer);
     return new SamplingSession(this, score, requestJson);
@@ -115,8 +121,9 @@ export class InferenceEngine {
 
   /**
    * Runs a request (the reference's JSON shape) on a score; returns the new score and what each
-   * step did. When a prompt does not fit the model, smaller windows from the encoder's
-   * `num_bars_map` are tried, largest first (generation.md §2.6).
+   * step did. Score tracks the request does not list are context. When a prompt does not fit
+   * the model, smaller windows from the encoder's `num_bars_map` are tried, largest first
+   * (generation.md §2.6).
    */
   async generate(score: Score, requestJson: unknown, options: GenerateOptions = {}): Promise<GenerationResult> {
     return (await this.generateVariations(score, requestJson, 1, options))[0]!;
@@ -127,8 +134,17 @@ export class InferenceEngine {
    * token), best first by the model's log-likelihood of what it generated. Variation k draws
    * from a generator seeded with `seed + 1000·k + attempt`.
    */
-  async generateVariations(score: Score, requestJson: unknown, count: number, options: GenerateOptions = {}): Promise<GenerationResult[]> {
+  async generateVariations(input: Score, inputRequest: unknown, count: number, options: GenerateOptions = {}): Promise<GenerationResult[]> {
     if (!Number.isInteger(count) || count < 1 || count > 64) throw new RangeError('the number of variations must be an integer from 1 to 64');
+    const requestJson = withContextTracks(inputRequest, input);
+    // A piece shorter than the window runs padded with empty bars, cut off the results.
+    const padded = padShortPiece(input, requestJson, this.tokenizer);
+    const results = await this.#generate(padded?.score ?? input, padded?.request ?? requestJson, count, options);
+    if (!padded) return results;
+    return results.map((r) => ({ ...r, score: cutPadding(r.score, padded.bars, r.steps.flatMap((s) => s.step.bars_to_generate)) }));
+  }
+
+  async #generate(score: Score, requestJson: unknown, count: number, options: GenerateOptions): Promise<GenerationResult[]> {
     const { request, warnings } = validateRequest(requestJson, score, this.tokenizer);
     const dims = this.#windowSizes(request.config.model_dim);
     for (const modelDim of dims) {
@@ -178,7 +194,7 @@ export class InferenceEngine {
    */
   async scoreFromTokens(score: Score, requestJson: unknown, tokens: number[], stepIndex = 0): Promise<TokenScores> {
     const empty: TokenScores = { log_probs: [], total_logp: 0, n_tokens: 0, per_type: {} };
-    const { request } = validateRequest(requestJson, score, this.tokenizer);
+    const { request } = validateRequest(withContextTracks(requestJson, score), score, this.tokenizer);
     const step = planRequest(request, score)[stepIndex];
     if (!step || tokens.length === 0) return empty;
     const state = openStep(this.tokenizer, prepareStep(this.tokenizer, score, request, step));
