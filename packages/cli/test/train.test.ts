@@ -1,6 +1,7 @@
 // `midigpt train`: the trainer's smoke test. A tiny model on a few POP909
 // pieces: the loss falls, a stopped run resumes to the same weights, a bundle
-// fine-tunes, converts to ONNX and generates.
+// fine-tunes, converts to ONNX and generates. Presets by name, and the
+// progress report off and on a terminal.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,16 @@ const metrics = (dir: string): Metric[] =>
     .split('\n')
     .map((line) => JSON.parse(line) as Metric);
 const train = (...args: string[]) => midigpt(['train', '--config', config, '--data', data, ...args]);
+/** Runs a command without blocking the test worker (a long spawnSync starves vitest's RPC). */
+const runAsync = (command: string, args: string[]) =>
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(command, args, { cwd: repoRoot });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 
 beforeAll(() => {
   const input = path.join(work, 'midi');
@@ -157,5 +168,54 @@ describe('midigpt train', () => {
     const invalid = midigpt(['train', '--config', bad, '--data', data, '--out', path.join(work, 'y')]);
     expect(invalid.status).toBe(1);
     expect(invalid.stderr).toMatch(/n_embd must be a multiple of n_head/);
+  });
+});
+
+describe('midigpt train: presets and progress', () => {
+  const preset = JSON.parse(readFileSync(path.join(repoRoot, 'packages/train/configs/pop909-default.json'), 'utf8'));
+
+  it('lists the packaged presets and an example in --help', () => {
+    const help = midigpt(['train', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/Presets \(--config NAME reads .*packages\/train\/configs\/NAME\.json\):\n {2}pop909-default\n/);
+    expect(help.stdout).toMatch(/midigpt train --config pop909-default --data data\/ --out run\//);
+  });
+
+  it('resolves --config pop909-default to the packaged preset', async () => {
+    // --stop-at 0 builds the preset's model and stops before the first step: cheap, and the start line shows its shape.
+    const run = await runAsync(midigptBin, ['train', '--config', 'pop909-default', '--data', data, '--out', path.join(work, 'preset'), '--stop-at', '0']);
+    expect(run.stderr).toMatch(new RegExp(`3\\.75 M parameters, ${preset.max_steps} steps of ${preset.per_device_batch_size}x1x1 samples`));
+    expect(run.stderr).toMatch(/stopped at step 0\//);
+    expect(run.status).toBe(0);
+  });
+
+  it('refuses an unknown preset with the list (usage error, exit 2)', () => {
+    const run = midigpt(['train', '--config', 'small.json', '--data', data, '--out', path.join(work, 'z')]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/--config small\.json: no such file and no such preset; presets: pop909-default \(in .*configs\)/);
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(existsSync(path.join(work, 'z'))).toBe(false);
+  });
+
+  it('prints a progress line every --log-every steps off a terminal, then a summary', async () => {
+    const out = path.join(work, 'logged');
+    const run = await runAsync(midigptBin, ['train', '--config', config, '--data', data, '--out', out, '--max-steps', '4', '--log-every', '2']);
+    expect(run.status).toBe(0);
+    const lines = [...run.stderr.matchAll(/^midigpt-train: step (\d+)\/4 loss \d+\.\d{4} lr \S+ \d+ tok\/s ETA \d+s$/gm)].map((m) => Number(m[1]));
+    expect(lines).toEqual([1, 2, 4]); // the first step, every 2nd, the last
+    expect(run.stderr).toMatch(new RegExp(`^midigpt-train: done: step 4/4 \\(4 steps in \\d+s, \\d+ tok/s, loss [\\d.]+, validation loss [\\d.]+\\); model: ${out}/model_final\\.safetensors$`, 'm'));
+    expect(run.stdout).toBe('');
+  });
+
+  it.skipIf(!existsSync('/usr/bin/script'))('draws a live progress bar on a terminal', async () => {
+    // script(1) gives the command a pseudo-terminal.
+    const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const command = [midigptBin, 'train', '--config', config, '--data', data, '--out', path.join(work, 'tty'), '--max-steps', '3'].map(quote).join(' ');
+    const run = await runAsync('/usr/bin/script', ['-qec', command, '/dev/null']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/ 3\/3 steps \| loss \d+\.\d{4} \| lr \S+ \| \d+ tok\/s \| ETA \d+s/);
+    expect(run.stdout).toMatch(/midigpt-train: done: step 3\/3/);
+    expect(run.stdout).not.toMatch(/midigpt-train: step \d+\/3 loss/); // the bar, not the log lines
+    expect(run.stdout).not.toMatch(/"event"/); // the trainer's JSON stays between it and the CLI
   });
 });

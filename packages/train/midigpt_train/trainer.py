@@ -5,6 +5,7 @@ Rank 0 alone writes files (B6); the schedule and the stop share one horizon
 (B5); evaluation counts optimizer steps (B16) on a fixed set (B14)."""
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import math
@@ -26,6 +27,65 @@ from .schedule import lr_multiplier
 
 def _log(message: str) -> None:
     print(f"midigpt-train: {message}", file=sys.stderr, flush=True)
+
+
+def format_duration(seconds: float) -> str:
+    """45s, 4m05s, 3h07m."""
+    s = max(0, int(round(seconds)))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s // 3600}h{s % 3600 // 60:02d}m"
+
+
+class Progress:
+    """Where a run stands, for people and for programs. A line on stderr at
+    this run's first step, every `every` optimizer steps and at its last
+    (`every` 0: none), and with `json_out` one JSON object per step on it (the
+    CLI draws its progress bar from them). Loss and tokens/s are over the last
+    `every` steps (10 when `every` is 0); the ETA extrapolates this run's pace,
+    evaluation and checkpoints included."""
+
+    def __init__(self, first: int, total: int, end: int, every: int = 10, json_out=None, clock=time.monotonic):
+        self.first, self.total, self.end, self.every, self.json_out, self.clock = first, total, end, every, json_out, clock
+        self.started = clock()
+        self.recent: collections.deque = collections.deque(maxlen=every or 10)  # (loss, tokens, seconds) per step
+        self.tokens, self.seconds = 0, 0.0
+        self._emit({"event": "start", "step": first, "total": total, "end": end})
+
+    def _emit(self, record: dict) -> None:
+        if self.json_out is not None:
+            self.json_out.write(json.dumps(record) + "\n")
+            self.json_out.flush()
+
+    def step(self, step: int, loss: float, tokens: int, seconds: float, lr: float) -> None:
+        """Step `step` is done: its mean loss, the tokens it trained on (all ranks) and the seconds it took."""
+        self.recent.append((loss, tokens, seconds))
+        self.tokens += tokens
+        self.seconds += seconds
+        eta = (self.end - step) * (self.clock() - self.started) / max(1, step - self.first)
+        record = {"event": "step", "step": step, "total": self.total, "loss": sum(r[0] for r in self.recent) / len(self.recent), "lr": lr,
+                  "tokens_per_second": sum(r[1] for r in self.recent) / max(1e-9, sum(r[2] for r in self.recent)), "eta_seconds": eta}
+        self._emit(record)
+        if self.every and (step % self.every == 0 or step == self.first + 1 or step == self.end):
+            _log(f"step {step}/{self.total} loss {record['loss']:.4f} lr {lr:.2e} {record['tokens_per_second']:.0f} tok/s ETA {format_duration(eta)}")
+
+    def finish(self, step: int, val_loss: float | None = None, model: str | None = None) -> None:
+        """The summary: always on stderr, and as a JSON object on `json_out`."""
+        elapsed = self.clock() - self.started
+        tokens_per_second = self.tokens / max(1e-9, self.seconds)
+        loss = sum(r[0] for r in self.recent) / len(self.recent) if self.recent else None
+        self._emit({"event": "done", "step": step, "total": self.total, "steps": step - self.first, "seconds": elapsed,
+                    "tokens_per_second": tokens_per_second, "loss": loss, "val_loss": val_loss, "model": model})
+        head = f"done: step {step}/{self.total}" if step >= self.total else f"stopped at step {step}/{self.total}"
+        parts = [f"{step - self.first} steps in {format_duration(elapsed)}" + (f", {tokens_per_second:.0f} tok/s" if self.seconds else "")]
+        if loss is not None:
+            parts.append(f"loss {loss:.4f}")
+        if val_loss is not None:
+            parts.append(f"validation loss {val_loss:.4f}")
+        tail = f"; model: {model}" if model else "; run the same command again to resume"
+        _log(f"{head} ({', '.join(parts)}){tail}")
 
 
 def _sample_options(config: TrainConfig, infill: float) -> dict:
@@ -191,17 +251,23 @@ class Trainer:
         with open(os.path.join(self.out_dir, "metrics.jsonl"), "a", encoding="utf-8") as f:
             f.write(json.dumps(record) + "\n")
 
-    def train(self, stop_at: int | None = None) -> None:
-        """Trains to the end, or until step `stop_at` (then a checkpoint is left to resume from)."""
+    def train(self, stop_at: int | None = None, log_every: int = 10, progress_json=None) -> None:
+        """Trains to the end, or until step `stop_at` (then a checkpoint is left to resume from).
+        Progress: a line on stderr every `log_every` steps, and one JSON object per step on `progress_json`
+        (a text stream) when given; a summary at the end."""
         c = self.config
         end = min(self.total_steps, stop_at) if stop_at is not None else self.total_steps
         params = sum(p.numel() for p in self.model.parameters())
         _log(f"{params / 1e6:.2f} M parameters, {self.total_steps} steps of {c.per_device_batch_size}x{c.gradient_accumulation_steps}x{self.world} samples on {self.device}")
+        lead = self.rank == 0
+        progress = Progress(self.step, self.total_steps, end, log_every if lead else 0, progress_json if lead else None)
         stream = SampleStream(self.data_dir, "train", c.seed, _sample_options(c, c.infill_probability), start=self.consumed, shard=(self.rank, self.world))
         samples = iter(stream)
         started, window_loss, window_tokens, window_steps = time.time(), 0.0, 0, 0
+        val = None
         try:
             while self.step < end:
+                step_started, step_loss, step_tokens = time.monotonic(), 0.0, 0
                 for micro in range(c.gradient_accumulation_steps):
                     batch, frames = _next_batch(samples, c.per_device_batch_size)
                     self.consumed += frames
@@ -211,9 +277,11 @@ class Trainer:
                     with context, torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None):
                         loss = _loss(self.net, ids, labels)
                     self.scaler.scale(loss / c.gradient_accumulation_steps).backward()
-                    window_loss += float(loss)
-                    window_tokens += int((labels != -100).sum())
-                    window_steps += 1
+                    step_loss += float(loss)
+                    step_tokens += int((labels != -100).sum())
+                window_loss += step_loss
+                window_tokens += step_tokens
+                window_steps += c.gradient_accumulation_steps
                 self.scaler.unscale_(self.optimizer)
                 if c.max_grad_norm > 0:
                     torch.nn.utils.clip_grad_norm_(self.model.parameters(), c.max_grad_norm)
@@ -222,12 +290,13 @@ class Trainer:
                 self.optimizer.zero_grad(set_to_none=True)
                 self.scheduler.step()
                 self.step += 1
+                progress.step(self.step, step_loss / c.gradient_accumulation_steps, step_tokens * self.world,
+                              time.monotonic() - step_started, self.scheduler.get_last_lr()[0])
                 if self.step % c.logging_steps == 0 or self.step == self.total_steps:
                     elapsed = time.time() - started
                     record = {"step": self.step, "train/loss": window_loss / window_steps, "lr": self.scheduler.get_last_lr()[0],
                               "tokens_per_second": window_tokens * self.world / max(elapsed, 1e-9)}
                     self._metrics(record)
-                    _log(f"step {self.step}/{self.total_steps} loss {record['train/loss']:.4f} lr {record['lr']:.2e} {record['tokens_per_second']:.0f} tok/s")
                     started, window_loss, window_tokens, window_steps = time.time(), 0.0, 0, 0
                 if self.step % c.eval_steps == 0 or self.step == self.total_steps:
                     val = self.evaluate()
@@ -236,10 +305,17 @@ class Trainer:
                         _log(f"step {self.step} validation loss {val:.4f} (perplexity {math.exp(min(val, 50)):.2f})")
                 if self.step % c.save_steps == 0 or self.step == end:
                     self._save()
+            final = None
             if self.step == self.total_steps:
                 self._save(final=True)
+                final = os.path.join(self.out_dir, "model_final.safetensors")
+            if lead:
+                progress.finish(self.step, val, final)
+        except KeyboardInterrupt:
+            if lead:
+                _log(f"interrupted at step {self.step}/{self.total_steps}: run the same command again to resume from the last checkpoint")
+            raise
         finally:
             stream.close()
             if self.world > 1:
                 torch.distributed.destroy_process_group()
-

@@ -65,10 +65,10 @@ export function registerScore(program: Command): void {
       'after',
       `
 Examples:
-  midigpt score song.mid                 tracks, bars and notes at a glance
-  midigpt score song.mid --json > s.json the full score, notes per bar
-  midigpt score song.mid -r 12 --json    on the 12-ticks-per-quarter grid of the encoders
-  cat song.mid | midigpt score -         standard input (MIDI or score JSON)`,
+  midigpt score song.mid                   tracks, bars and notes at a glance
+  midigpt score song.mid --json > s.json   the full score, notes per bar
+  midigpt score song.mid -r 12 --json      on the 12-ticks-per-quarter grid of the encoders
+  cat song.mid | midigpt score -           standard input (MIDI or score JSON)`,
     )
     .action(async (file: string, options: { resolution?: number; json?: boolean }) => {
       const score = await loadScore(file, options.resolution);
