@@ -1,6 +1,7 @@
 #include "node/convert.h"
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 
@@ -77,13 +78,20 @@ Napi::Array array_at(const Napi::Value& v, const std::string& path) {
   return v.As<Napi::Array>();
 }
 
+// A whole number as people write it (1e+300 stays short; no int64 cast of a huge value).
+std::string number_text(double d) {
+  if (std::fabs(d) < 9e15) return std::to_string(static_cast<int64_t>(d));
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", d);
+  return buf;
+}
+
 int64_t integer_at(const Napi::Value& v, const std::string& path, int64_t lo, int64_t hi) {
   if (!v.IsNumber()) bad(path, "must be a number");
+  if (auto n = whole_number(v, lo, hi)) return *n;
   const double d = v.As<Napi::Number>().DoubleValue();
   if (!std::isfinite(d) || std::floor(d) != d) bad(path, "must be an integer, got " + std::to_string(d));
-  if (d < double(lo) || d > double(hi))
-    bad(path, "is " + std::to_string(int64_t(d)) + ", outside " + std::to_string(lo) + ".." + std::to_string(hi));
-  return static_cast<int64_t>(d);
+  bad(path, "is " + number_text(d) + ", outside " + std::to_string(lo) + ".." + std::to_string(hi));
 }
 
 constexpr int64_t kIntMin = std::numeric_limits<int32_t>::min();
@@ -225,6 +233,22 @@ Score score_from_js(const Napi::Value& value) {
   for (uint32_t i = 0; i < tracks.Length(); ++i)
     s.tracks.push_back(track_from_js(tracks[i], "tracks[" + std::to_string(i) + "]"));
   return s;
+}
+
+std::optional<int64_t> whole_number(const Napi::Value& v, int64_t lo, int64_t hi) {
+  if (!v.IsNumber()) return std::nullopt;
+  const double d = v.As<Napi::Number>().DoubleValue();
+  // Compared as doubles before any cast: NaN fails every comparison, and 1e10 never reaches an int.
+  if (!std::isfinite(d) || std::floor(d) != d || d < double(lo) || d > double(hi)) return std::nullopt;
+  return static_cast<int64_t>(d);
+}
+
+int int_from_js(const Napi::Value& v, const std::string& what, std::optional<int> fallback, int64_t lo, int64_t hi) {
+  if (v.IsUndefined() && fallback) return *fallback;
+  if (!v.IsNumber()) throw Napi::TypeError::New(v.Env(), what + " must be a number");
+  if (auto n = whole_number(v, lo, hi)) return static_cast<int>(*n);
+  throw Napi::RangeError::New(v.Env(), what + " must be a whole number from " + std::to_string(lo) + " to " +
+                                           std::to_string(hi) + ", got " + v.ToString().Utf8Value());
 }
 
 }  // namespace midigpt::node

@@ -5,6 +5,7 @@
 
 #include "core/errors.h"
 #include "dataset/sample.h"
+#include "node/convert.h"
 #include "node/errors.h"
 #include "node/score_binding.h"
 #include "node/tokenizer_binding.h"
@@ -21,9 +22,10 @@ double number_field(const Napi::Object& o, const char* key, double fallback) {
 }
 
 int int_field(const Napi::Object& o, const char* key, int fallback) {
-  const double v = number_field(o, key, fallback);
-  if (v != std::trunc(v) || std::abs(v) > 1e9) throw ConfigError(std::string(key) + " must be a whole number");
-  return static_cast<int>(v);
+  if (!o.Has(key) || o.Get(key).IsUndefined()) return fallback;
+  const auto v = whole_number(o.Get(key), -1000000000, 1000000000);
+  if (!v) throw ConfigError(std::string(key) + " must be a whole number");
+  return static_cast<int>(*v);
 }
 
 dataset::SampleOptions options_from_js(const Napi::Value& value) {
@@ -90,9 +92,9 @@ Napi::Value TrainingSample(const Napi::CallbackInfo& info) {
     const Score& score = unwrap_score(info[1]);
     const dataset::SampleOptions options = options_from_js(info[2]);
     dataset::check_sample_options(tokenizer, options);
-    const double seed = info[3].As<Napi::Number>().DoubleValue();
-    if (!(seed >= 0 && seed <= 9007199254740991.0 && seed == std::trunc(seed))) throw RangeError("the seed must be a whole number from 0 to 2^53 - 1");
-    dataset::SampleRng rng(static_cast<uint64_t>(seed));
+    const auto seed = whole_number(info[3], 0, 9007199254740991);
+    if (!seed) throw RangeError("the seed must be a whole number from 0 to 2^53 - 1");
+    dataset::SampleRng rng(static_cast<uint64_t>(*seed));
     return sample_to_js(env, dataset::build_sample(score, tokenizer, options, rng));
   });
 }

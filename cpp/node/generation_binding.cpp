@@ -22,11 +22,7 @@ Napi::Value field(const Napi::Object& o, const char* key) {
   return o.Has(key) ? o.Get(key) : o.Env().Undefined();
 }
 
-int int_of(const Napi::Value& v, const std::string& what, int fallback) {
-  if (v.IsUndefined()) return fallback;
-  if (!v.IsNumber()) throw ScoreError(what + " must be a number");
-  return v.As<Napi::Number>().Int32Value();
-}
+int int_of(const Napi::Value& v, const std::string& what, int fallback) { return int_from_js(v, what, fallback); }
 
 bool bool_of(const Napi::Value& v, const std::string& what, bool fallback) {
   if (v.IsUndefined()) return fallback;
@@ -302,26 +298,34 @@ class SessionWrap : public Napi::ObjectWrap<SessionWrap> {
   }
 
  private:
-  Napi::Value Prompt(const Napi::CallbackInfo& info) { return js_tokens(info.Env(), state_->prompt()); }
-  Napi::Value Generated(const Napi::CallbackInfo& info) { return js_tokens(info.Env(), state_->generated()); }
+  Napi::Value Prompt(const Napi::CallbackInfo& info) {
+    return guarded(info, [&](Napi::Env) -> Napi::Value { return js_tokens(info.Env(), state_->prompt()); });
+  }
+  Napi::Value Generated(const Napi::CallbackInfo& info) {
+    return guarded(info, [&](Napi::Env) -> Napi::Value { return js_tokens(info.Env(), state_->generated()); });
+  }
 
   Napi::Value HiddenSpans(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    const auto& spans = state_->hidden_spans();
-    Napi::Array out = Napi::Array::New(env, spans.size());
-    for (uint32_t i = 0; i < spans.size(); ++i) out[i] = js_ints(env, {spans[i].first, spans[i].second});
-    return out;
+    return guarded(info, [&](Napi::Env) -> Napi::Value {
+      Napi::Env env = info.Env();
+      const auto& spans = state_->hidden_spans();
+      Napi::Array out = Napi::Array::New(env, spans.size());
+      for (uint32_t i = 0; i < spans.size(); ++i) out[i] = js_ints(env, {spans[i].first, spans[i].second});
+      return out;
+    });
   }
 
   // mask(allowed: Uint8Array of vocab size) -> "ok" | "relaxed" | "no-legal-token"; writes 1 = legal
   Napi::Value Mask(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    if (info.Length() < 1 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
-      throw Napi::TypeError::New(env, "mask(allowed) needs a Uint8Array");
-    auto out = info[0].As<Napi::Uint8Array>();
-    if (out.ElementLength() < static_cast<size_t>(vocab_size_))
-      throw Napi::RangeError::New(env, "the mask buffer must hold " + std::to_string(vocab_size_) + " entries");
-    return Napi::String::New(env, status_name(state_->mask(out.Data())));
+    return guarded(info, [&](Napi::Env) -> Napi::Value {
+      Napi::Env env = info.Env();
+      if (info.Length() < 1 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+        throw Napi::TypeError::New(env, "mask(allowed) needs a Uint8Array");
+      auto out = info[0].As<Napi::Uint8Array>();
+      if (out.ElementLength() < static_cast<size_t>(vocab_size_))
+        throw Napi::RangeError::New(env, "the mask buffer must hold " + std::to_string(vocab_size_) + " entries");
+      return Napi::String::New(env, status_name(state_->mask(out.Data())));
+    });
   }
 
   Napi::Value Advance(const Napi::CallbackInfo& info) {
@@ -331,7 +335,9 @@ class SessionWrap : public Napi::ObjectWrap<SessionWrap> {
     });
   }
 
-  Napi::Value Complete(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), state_->complete()); }
+  Napi::Value Complete(const Napi::CallbackInfo& info) {
+    return guarded(info, [&](Napi::Env) -> Napi::Value { return Napi::Boolean::New(info.Env(), state_->complete()); });
+  }
 
   Napi::Value Result(const Napi::CallbackInfo& info) {
     return guarded(info, [&](Napi::Env env) -> Napi::Value { return wrap_score(env, state_->result()); });

@@ -28,16 +28,8 @@ int64_t approximate_bytes(const Score& s) {
   return bytes;
 }
 
-int int_value(Napi::Env env, const Napi::Value& v, const char* name) {
-  if (!v.IsNumber()) throw Napi::TypeError::New(env, std::string("expected ") + name + " as a number");
-  const double d = v.As<Napi::Number>().DoubleValue();
-  if (!std::isfinite(d) || std::floor(d) != d || d < -2147483648.0 || d > 2147483647.0)
-    throw Napi::RangeError::New(env, std::string(name) + " must be an integer");
-  return static_cast<int>(d);
-}
-
 int int_arg(const Napi::CallbackInfo& info, size_t i, const char* name) {
-  return int_value(info.Env(), info.Length() > i ? info[i] : info.Env().Undefined(), name);
+  return int_from_js(info.Length() > i ? info[i] : info.Env().Undefined(), name);
 }
 
 class ScoreWrap : public Napi::ObjectWrap<ScoreWrap> {
@@ -84,7 +76,9 @@ class ScoreWrap : public Napi::ObjectWrap<ScoreWrap> {
     return guarded(info, [&](Napi::Env env) -> Napi::Value { return wrap_score(env, score_from_js(info[0])); });
   }
 
-  Napi::Value ToJS(const Napi::CallbackInfo& info) { return to_js(info.Env(), score_); }
+  Napi::Value ToJS(const Napi::CallbackInfo& info) {
+    return guarded(info, [&](Napi::Env) -> Napi::Value { return to_js(info.Env(), score_); });
+  }
 
   Napi::Value ToMidi(const Napi::CallbackInfo& info) {
     return guarded(info, [&](Napi::Env env) -> Napi::Value {
@@ -108,7 +102,7 @@ class ScoreWrap : public Napi::ObjectWrap<ScoreWrap> {
         Napi::Value pair = list.Get(i);
         if (!pair.IsArray() || pair.As<Napi::Array>().Length() != 2) throw ScoreError("cells must be [track, bar] pairs");
         Napi::Array p = pair.As<Napi::Array>();
-        cells.emplace_back(int_value(env, p.Get(0u), "cell track"), int_value(env, p.Get(1u), "cell bar"));
+        cells.emplace_back(int_from_js(p.Get(0u), "cell track"), int_from_js(p.Get(1u), "cell bar"));
       }
       MergeResult merged = write_midi_over(source.Data(), source.ByteLength(), score_, cells,
                                            {.drop_controllers = info[2].ToBoolean().Value()});
@@ -139,25 +133,27 @@ class ScoreWrap : public Napi::ObjectWrap<ScoreWrap> {
 
   // summary() -> {resolution, tempo, tracks: [{name, instrument, track_type, bars, notes}]}
   Napi::Value Summary(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    Napi::Object o = Napi::Object::New(env);
-    o["resolution"] = score_.resolution;
-    o["tempo"] = score_.tempo;
-    Napi::Array tracks = Napi::Array::New(env, score_.tracks.size());
-    for (uint32_t i = 0; i < score_.tracks.size(); ++i) {
-      const Track& t = score_.tracks[i];
-      size_t notes = 0;
-      for (const Bar& b : t.bars) notes += b.notes.size();
-      Napi::Object s = Napi::Object::New(env);
-      s["name"] = t.name;
-      s["instrument"] = t.instrument;
-      s["track_type"] = t.type == TrackType::Drum ? "drum" : "melodic";
-      s["bars"] = static_cast<double>(t.bars.size());
-      s["notes"] = static_cast<double>(notes);
-      tracks[i] = s;
-    }
-    o["tracks"] = tracks;
-    return o;
+    return guarded(info, [&](Napi::Env) -> Napi::Value {
+      Napi::Env env = info.Env();
+      Napi::Object o = Napi::Object::New(env);
+      o["resolution"] = score_.resolution;
+      o["tempo"] = score_.tempo;
+      Napi::Array tracks = Napi::Array::New(env, score_.tracks.size());
+      for (uint32_t i = 0; i < score_.tracks.size(); ++i) {
+        const Track& t = score_.tracks[i];
+        size_t notes = 0;
+        for (const Bar& b : t.bars) notes += b.notes.size();
+        Napi::Object s = Napi::Object::New(env);
+        s["name"] = t.name;
+        s["instrument"] = t.instrument;
+        s["track_type"] = t.type == TrackType::Drum ? "drum" : "melodic";
+        s["bars"] = static_cast<double>(t.bars.size());
+        s["notes"] = static_cast<double>(notes);
+        tracks[i] = s;
+      }
+      o["tracks"] = tracks;
+      return o;
+    });
   }
 
   Score score_;

@@ -24,12 +24,7 @@ const char* track_filter_name(attributes::TrackFilter f) {
 }
 
 int option_int(const Napi::Object& o, const char* key, int fallback) {
-  if (!o.Has(key) || o.Get(key).IsUndefined()) return fallback;
-  Napi::Value v = o.Get(key);
-  if (!v.IsNumber()) throw ScoreError(std::string("encode option ") + key + " must be a number");
-  const double d = v.As<Napi::Number>().DoubleValue();
-  if (d != static_cast<double>(static_cast<int>(d))) throw ScoreError(std::string("encode option ") + key + " must be an integer");
-  return static_cast<int>(d);
+  return int_from_js(o.Has(key) ? o.Get(key) : o.Env().Undefined(), std::string("encode option ") + key, fallback);
 }
 
 bool option_bool(const Napi::Object& o, const char* key, bool fallback) {
@@ -62,7 +57,7 @@ EncodeOptions options_from_js(const Napi::Value& value) {
       Napi::Array pair = c.As<Napi::Array>();
       Napi::Value t = pair[0u], b = pair[1u];
       if (!t.IsNumber() || !b.IsNumber()) throw ScoreError("encode option multiFill[" + std::to_string(i) + "] must hold numbers");
-      opts.multi_fill.emplace(t.As<Napi::Number>().Int32Value(), b.As<Napi::Number>().Int32Value());
+      opts.multi_fill.emplace(int_from_js(t, "multiFill track"), int_from_js(b, "multiFill bar"));
     }
   }
   return opts;
@@ -105,96 +100,110 @@ class TokenizerWrap : public Napi::ObjectWrap<TokenizerWrap> {
   }
 
  private:
-  Napi::Value VocabSize(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), tokenizer_->vocab().size()); }
+  Napi::Value VocabSize(const Napi::CallbackInfo& info) {
+    return guarded(info, [&](Napi::Env) -> Napi::Value { return Napi::Number::New(info.Env(), tokenizer_->vocab().size()); });
+  }
 
   Napi::Value Domains(const Napi::CallbackInfo& info) {
-    const Vocabulary& vocab = tokenizer_->vocab();
-    Napi::Array out = Napi::Array::New(info.Env(), vocab.domains().size());
-    for (uint32_t i = 0; i < vocab.domains().size(); ++i) {
-      Napi::Object d = Napi::Object::New(info.Env());
-      d["type"] = std::string(to_string(vocab.domains()[i].type));
-      d["offset"] = vocab.offsets()[i];
-      d["size"] = vocab.domains()[i].size;
-      out[i] = d;
-    }
-    return out;
+    return guarded(info, [&](Napi::Env) -> Napi::Value {
+      const Vocabulary& vocab = tokenizer_->vocab();
+      Napi::Array out = Napi::Array::New(info.Env(), vocab.domains().size());
+      for (uint32_t i = 0; i < vocab.domains().size(); ++i) {
+        Napi::Object d = Napi::Object::New(info.Env());
+        d["type"] = std::string(to_string(vocab.domains()[i].type));
+        d["offset"] = vocab.offsets()[i];
+        d["size"] = vocab.domains()[i].size;
+        out[i] = d;
+      }
+      return out;
+    });
   }
 
   Napi::Value TokenNames(const Napi::CallbackInfo& info) {
-    const Vocabulary& vocab = tokenizer_->vocab();
-    Napi::Array out = Napi::Array::New(info.Env(), vocab.size());
-    for (int id = 0; id < vocab.size(); ++id) out[static_cast<uint32_t>(id)] = vocab.name(id);
-    return out;
+    return guarded(info, [&](Napi::Env) -> Napi::Value {
+      const Vocabulary& vocab = tokenizer_->vocab();
+      Napi::Array out = Napi::Array::New(info.Env(), vocab.size());
+      for (int id = 0; id < vocab.size(); ++id) out[static_cast<uint32_t>(id)] = vocab.name(id);
+      return out;
+    });
   }
 
   Napi::Value NumBarsMap(const Napi::CallbackInfo& info) {
-    const auto& map = tokenizer_->config().num_bars_map;
-    if (!map) return info.Env().Null();
-    Napi::Array out = Napi::Array::New(info.Env(), map->size());
-    for (uint32_t i = 0; i < map->size(); ++i) out[i] = (*map)[i];
-    return out;
+    return guarded(info, [&](Napi::Env) -> Napi::Value {
+      const auto& map = tokenizer_->config().num_bars_map;
+      if (!map) return info.Env().Null();
+      Napi::Array out = Napi::Array::New(info.Env(), map->size());
+      for (uint32_t i = 0; i < map->size(); ++i) out[i] = (*map)[i];
+      return out;
+    });
   }
 
   // The config fields request validation needs (generation.md §1.4).
   Napi::Value ConfigSummary(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    const EncoderConfig& c = tokenizer_->config();
-    Napi::Object o = Napi::Object::New(env);
-    o["resolution"] = c.resolution;
-    o["decodeResolution"] = c.decode_resolution;
-    Napi::Array pitch = Napi::Array::New(env, 2);
-    pitch[0u] = c.pitch_min;
-    pitch[1u] = c.pitch_max;
-    o["pitchRange"] = pitch;
-    o["velocityLevels"] = c.velocity_levels;
-    o["emitDeltaTokens"] = c.emit_delta_tokens;
-    o["supportsInfill"] = c.supports_infill;
-    o["supportsMaskBar"] = tokenizer_->vocab().has(TokenType::MaskBar);
-    o["switchableVelocity"] = c.switchable_velocity;
-    o["switchableMicrotiming"] = c.switchable_microtiming;
-    Napi::Array ts = Napi::Array::New(env);
-    if (c.time_signatures)
-      for (uint32_t i = 0; i < c.time_signatures->list().size(); ++i) {
-        Napi::Array pair = Napi::Array::New(env, 2);
-        pair[0u] = c.time_signatures->list()[i].first;
-        pair[1u] = c.time_signatures->list()[i].second;
-        ts[i] = pair;
-      }
-    o["timeSignatures"] = ts;
-    Napi::Array genres = Napi::Array::New(env);
-    if (c.genre_grouping)
-      for (uint32_t i = 0; i < c.genre_grouping->names().size(); ++i) genres[i] = c.genre_grouping->names()[i];
-    o["genres"] = genres;
-    return o;
+    return guarded(info, [&](Napi::Env) -> Napi::Value {
+      Napi::Env env = info.Env();
+      const EncoderConfig& c = tokenizer_->config();
+      Napi::Object o = Napi::Object::New(env);
+      o["resolution"] = c.resolution;
+      o["decodeResolution"] = c.decode_resolution;
+      Napi::Array pitch = Napi::Array::New(env, 2);
+      pitch[0u] = c.pitch_min;
+      pitch[1u] = c.pitch_max;
+      o["pitchRange"] = pitch;
+      o["velocityLevels"] = c.velocity_levels;
+      o["emitDeltaTokens"] = c.emit_delta_tokens;
+      o["supportsInfill"] = c.supports_infill;
+      o["supportsMaskBar"] = tokenizer_->vocab().has(TokenType::MaskBar);
+      o["switchableVelocity"] = c.switchable_velocity;
+      o["switchableMicrotiming"] = c.switchable_microtiming;
+      Napi::Array ts = Napi::Array::New(env);
+      if (c.time_signatures)
+        for (uint32_t i = 0; i < c.time_signatures->list().size(); ++i) {
+          Napi::Array pair = Napi::Array::New(env, 2);
+          pair[0u] = c.time_signatures->list()[i].first;
+          pair[1u] = c.time_signatures->list()[i].second;
+          ts[i] = pair;
+        }
+      o["timeSignatures"] = ts;
+      Napi::Array genres = Napi::Array::New(env);
+      if (c.genre_grouping)
+        for (uint32_t i = 0; i < c.genre_grouping->names().size(); ++i) genres[i] = c.genre_grouping->names()[i];
+      o["genres"] = genres;
+      return o;
+    });
   }
 
   // genreId(name) -> dense id, or -1 when the name (or alias) is unknown
   Napi::Value GenreId(const Napi::CallbackInfo& info) {
-    const auto& g = tokenizer_->config().genre_grouping;
-    if (!g || info.Length() < 1 || !info[0].IsString()) return Napi::Number::New(info.Env(), -1);
-    const std::string name = info[0].As<Napi::String>().Utf8Value();
-    return Napi::Number::New(info.Env(), g->contains(name) ? g->encode(name) : -1);
+    return guarded(info, [&](Napi::Env) -> Napi::Value {
+      const auto& g = tokenizer_->config().genre_grouping;
+      if (!g || info.Length() < 1 || !info[0].IsString()) return Napi::Number::New(info.Env(), -1);
+      const std::string name = info[0].As<Napi::String>().Utf8Value();
+      return Napi::Number::New(info.Env(), g->contains(name) ? g->encode(name) : -1);
+    });
   }
 
   // [{name, tokenType, level, trackType, size, labels}] in analyzer order
   Napi::Value Attributes(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    const auto& list = tokenizer_->analyzer().attributes();
-    Napi::Array out = Napi::Array::New(env, list.size());
-    for (uint32_t i = 0; i < list.size(); ++i) {
-      const auto& spec = list[i]->spec();
-      Napi::Object a = Napi::Object::New(env);
-      a["name"] = spec.name;
-      a["tokenType"] = spec.token_type;
-      a["level"] = level_name(spec.level);
-      a["trackType"] = track_filter_name(spec.track_type);
-      a["size"] = spec.size;
-      Napi::Array labels = Napi::Array::New(env, spec.labels.size());
-      for (uint32_t k = 0; k < spec.labels.size(); ++k) labels[k] = spec.labels[k];
-      a["labels"] = labels;
-      out[i] = a;
-    }
-    return out;
+    return guarded(info, [&](Napi::Env) -> Napi::Value {
+      Napi::Env env = info.Env();
+      const auto& list = tokenizer_->analyzer().attributes();
+      Napi::Array out = Napi::Array::New(env, list.size());
+      for (uint32_t i = 0; i < list.size(); ++i) {
+        const auto& spec = list[i]->spec();
+        Napi::Object a = Napi::Object::New(env);
+        a["name"] = spec.name;
+        a["tokenType"] = spec.token_type;
+        a["level"] = level_name(spec.level);
+        a["trackType"] = track_filter_name(spec.track_type);
+        a["size"] = spec.size;
+        Napi::Array labels = Napi::Array::New(env, spec.labels.size());
+        for (uint32_t k = 0; k < spec.labels.size(); ++k) labels[k] = spec.labels[k];
+        a["labels"] = labels;
+        out[i] = a;
+      }
+      return out;
+    });
   }
 
   // prepare(score handle, computeAttributes) -> score handle on the model grid with attributes

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isCoreError, MAX_MIDI_BYTES, parseMidiEvents, Score, type ScoreJSON } from '../src/index.js';
+import { isCoreError, MAX_MIDI_BYTES, parseMidiEvents, Score, Tokenizer, type ScoreJSON } from '../src/index.js';
 import { codeOf } from '../../../tests/support/errors.js';
 import { parityMidiFiles, parityMidiPath } from '../../../tests/support/parity.js';
 
@@ -182,6 +182,18 @@ describe('bad input never crashes the process', () => {
 
   it('rejects wrong argument types with TypeErrors', () => {
     expect(() => parseMidiEvents(42 as never)).toThrow(TypeError);
+  });
+
+  it('every integer argument follows one rule: NaN, infinities, fractions and 1e10 are RangeErrors naming it', () => {
+    const score = Score.fromMidi(parityMidiPath('piano_bell.mid'));
+    const tokenizer = Tokenizer.load('yellow');
+    for (const bad of [NaN, Infinity, -Infinity, 2.5, 1e10, -1e10]) {
+      expect(() => score.window(bad, 2), `window(${bad})`).toThrow(/start must be a whole number from -2147483648 to 2147483647/);
+      expect(() => score.resample(bad), `resample(${bad})`).toThrow(RangeError);
+      expect(() => tokenizer.encode(score, { windowBars: bad }), `windowBars ${bad}`).toThrow(/encode option windowBars must be a whole number/);
+      expect(() => tokenizer.encode(score, { windowBars: 4, multiFill: [[0, bad]] }), `multiFill ${bad}`).toThrow(/multiFill bar must be a whole number/);
+    }
+    expect(() => score.window('2' as never, 2)).toThrow(TypeError);
   });
 
   it('survives 3000 random corruptions of real files', () => {
