@@ -38,6 +38,29 @@ describe('TokenSampler', () => {
     expect(new TokenSampler(5).pick(tied, legal, { ...off, temperature: 0 }, new Random(0))).toBe(1);
   });
 
+  it('collapsed logits (NaN, +Inf, all -Inf) give the uniform fallback over legal ids, greedy too', () => {
+    for (const bad of [NaN, Infinity]) {
+      const broken = Float32Array.from([0, 5, bad, 1, 99]);
+      const allowedTail = Uint8Array.from([0, 1, 1, 1, 0]);
+      expect(new TokenSampler(5).pick(broken, allowedTail, { ...off, top_k: 1 }, new Random(0))).toBe(1); // the lowest legal id, not the bad one
+      const counts = [0, 0, 0, 0, 0];
+      const sampler = new TokenSampler(5);
+      const random = new Random(2);
+      for (let i = 0; i < 3000; i++) counts[sampler.pick(broken, allowedTail, off, random)]!++;
+      expect(counts[0]).toBe(0);
+      expect(counts[4]).toBe(0);
+      for (const id of [1, 2, 3]) expect(counts[id]! / 3000).toBeGreaterThan(0.25);
+    }
+    const dead = Float32Array.from([-Infinity, -Infinity, -Infinity, -Infinity, 0]);
+    expect(new TokenSampler(5).pick(dead, legal, { ...off, temperature: 0 }, new Random(0))).toBe(0);
+  });
+
+  it('never returns an illegal id: with nothing legal it throws', () => {
+    const none = new Uint8Array(5);
+    expect(() => new TokenSampler(5).pick(logits, none, off, new Random(0))).toThrow('no legal token');
+    expect(() => new TokenSampler(5).pick(logits, none, { ...off, top_k: 1 }, new Random(0))).toThrow('no legal token');
+  });
+
   it('top_k keeps the k most likely; top_p keeps the prefix that crosses p', () => {
     expect(frequencies({ ...off, top_k: 2 }).map((x) => x > 0)).toEqual([true, true, false, false, false]);
     expect(frequencies({ ...off, top_p: 0.7 }).map((x) => x > 0)).toEqual([true, true, false, false, false]);
@@ -126,6 +149,22 @@ describe('InferenceEngine', () => {
     expect(unlisted.steps[0]!.prompt).toEqual(listed.steps[0]!.prompt);
     expect(unlisted.steps[0]!.generated).toEqual(listed.steps[0]!.generated);
     expect(() => engine.session(score, { tracks: [{ id: 0, bars: [2] }] })).toThrow('score track 1 has no prompt');
+  });
+
+  it('the silence check counts only the notes the user gets; turned off, it warns', async () => {
+    // Here the first attempts put their notes past the end of the bar (B16): the finished score drops
+    // them, so those attempts are silent and must be retried.
+    const pop = Score.fromMidi(parityMidiPath('POP909_008.mid'));
+    const req = (silence_check: boolean) => ({
+      tracks: [{ id: 0, bars: [8, 9] }],
+      config: { seed: 3, polyphony_hard_limit: 1, density_hard_limit: 2, model_dim: 4, silence_check },
+    });
+    const checked = await engine.generate(pop, req(true));
+    expect(checked.steps.map((s) => s.attempts)).toEqual([2, 2]);
+    for (const b of [8, 9]) expect(checked.score.tracks[0]!.bars[b]!.notes.length).toBeGreaterThan(0);
+    const unchecked = await engine.generate(pop, req(false));
+    expect(unchecked.steps.map((s) => s.attempts)).toEqual([1, 1]);
+    expect(unchecked.warnings).toContain('step 1: no notes in the generated bars (silence_check is off)');
   });
 
   it('rejects invalid requests before running the model', async () => {

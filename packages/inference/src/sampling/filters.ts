@@ -26,9 +26,10 @@ export class TokenSampler {
   }
 
   /**
-   * The next token. `allowed[id]` = 1 for legal ids (at least one). With
-   * top_k = 1 or temperature 0 (greedy) it is the arg-max of the legal logits
-   * (lowest id on ties).
+   * The next token. `allowed[id]` = 1 for legal ids; with none the sampler throws rather than
+   * return an illegal id. With top_k = 1 or temperature 0 (greedy) it is the arg-max of the
+   * legal logits (lowest id on ties). Logits that make the distribution collapse (NaN, +Inf,
+   * all -Inf) give the uniform distribution over legal ids (§5.1); greedy then takes the lowest.
    */
   pick(logits: Float32Array, allowed: Uint8Array, settings: FilterSettings, random: Random): number {
     if (settings.top_k === 1 || settings.temperature === 0) return this.#argmax(logits, allowed);
@@ -39,15 +40,30 @@ export class TokenSampler {
 
   #argmax(logits: Float32Array, allowed: Uint8Array): number {
     let best = -1;
-    for (let id = 0; id < this.#size; id++) if (allowed[id] && (best < 0 || logits[id]! > logits[best]!)) best = id;
-    return best;
+    let first = -1;
+    let collapsed = false;
+    for (let id = 0; id < this.#size; id++) {
+      if (!allowed[id]) continue;
+      const x = logits[id]!;
+      if (first < 0) first = id;
+      if (Number.isNaN(x) || x === Infinity) collapsed = true;
+      else if (best < 0 || x > logits[best]!) best = id;
+    }
+    if (first < 0) throw new RangeError('no legal token to pick: the mask allows nothing');
+    return collapsed || best < 0 || logits[best] === -Infinity ? first : best;
   }
 
   // Masked softmax at temperature T; a collapsed distribution becomes uniform over legal ids (§5.1).
   #softmax(logits: Float32Array, allowed: Uint8Array, temperature: number): void {
     const p = this.#probs;
     let max = -Infinity;
-    for (let id = 0; id < this.#size; id++) if (allowed[id] && logits[id]! > max) max = logits[id]!;
+    let legal = 0;
+    for (let id = 0; id < this.#size; id++) {
+      if (!allowed[id]) continue;
+      legal++;
+      if (logits[id]! > max) max = logits[id]!;
+    }
+    if (legal === 0) throw new RangeError('no legal token to pick: the mask allows nothing');
     let sum = 0;
     for (let id = 0; id < this.#size; id++) {
       p[id] = allowed[id] ? Math.exp((logits[id]! - max) / temperature) : 0;

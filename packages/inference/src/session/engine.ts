@@ -151,7 +151,7 @@ export class InferenceEngine {
       const config = { ...request.config, model_dim: modelDim, bars_per_step: Math.min(request.config.bars_per_step, modelDim) };
       const attempt: GenerationRequest = { ...request, config };
       try {
-        const lanes = Array.from({ length: count }, () => ({ score, steps: [] as StepRecord[], logLikelihood: 0 }));
+        const lanes = Array.from({ length: count }, () => ({ score, steps: [] as StepRecord[], logLikelihood: 0, warnings: [] as string[] }));
         const plan = planRequest(attempt, score);
         const started = performance.now();
         let tokens = 0;
@@ -169,11 +169,12 @@ export class InferenceEngine {
             lanes[k]!.score = r.candidate;
             lanes[k]!.steps.push(r.record);
             lanes[k]!.logLikelihood += r.logLikelihood;
+            lanes[k]!.warnings.push(...r.warnings);
           });
         }
         const notes = modelDim !== request.config.model_dim ? [`the prompts did not fit with model_dim ${request.config.model_dim}; used ${modelDim}`] : [];
         return lanes
-          .map((l) => ({ score: finishGeneratedBars(l.score, plan.flatMap((s) => s.bars_to_generate)), steps: l.steps, warnings: [...warnings, ...notes], logLikelihood: l.logLikelihood }))
+          .map((l) => ({ score: finishGeneratedBars(l.score, plan.flatMap((s) => s.bars_to_generate)), steps: l.steps, warnings: [...warnings, ...notes, ...l.warnings], logLikelihood: l.logLikelihood }))
           .sort((a, b) => b.logLikelihood - a.logLikelihood);
       } catch (error) {
         if (!(error instanceof ContextOverflowError) || modelDim === dims[dims.length - 1]) throw error;
@@ -236,7 +237,7 @@ export class InferenceEngine {
   // is retried on its own.
   async #runStep(scores: Score[], request: GenerationRequest, step: GenerationStep, index: number, options: GenerateOptions) {
     const c = request.config;
-    const results: Array<{ candidate: Score; record: StepRecord; logLikelihood: number } | undefined> = scores.map(() => undefined);
+    const results: Array<{ candidate: Score; record: StepRecord; logLikelihood: number; warnings: string[] } | undefined> = scores.map(() => undefined);
     const reasons: string[][] = scores.map(() => []);
     for (let attempt = 0; attempt < c.max_attempts; attempt++) {
       const pending = scores.map((_, k) => k).filter((k) => !results[k]);
@@ -249,16 +250,20 @@ export class InferenceEngine {
         const state = states[i]!;
         const candidate = writeBack(scores[k]!, state, this.tokenizer);
         const record = { step, prompt: state.prompt(), hiddenSpans: state.hiddenSpans(), generated: sampled[i]!.generated, attempts: attempt + 1 };
-        const silent = c.silence_check && noteCount(candidate, step) === 0;
-        const unchanged = c.novelty_check && sameTargets(scores[k]!, candidate, step);
-        if (!silent && !unchanged) results[k] = { candidate, record, logLikelihood: sampled[i]!.logLikelihood };
-        else reasons[k]!.push(silent ? 'no notes in the generated bars' : 'the generated bars are identical to the input');
+        // Both checks always run; a check that is off only warns (§5.6).
+        const silent = noteCount(candidate, step) === 0;
+        const unchanged = sameTargets(scores[k]!, candidate, step);
+        const rejected = (silent && c.silence_check) || (unchanged && c.novelty_check);
+        if (!rejected) {
+          const warnings = [...(silent ? ['no notes in the generated bars (silence_check is off)'] : []), ...(unchanged ? ['the generated bars are identical to the input (novelty_check is off)'] : [])];
+          results[k] = { candidate, record, logLikelihood: sampled[i]!.logLikelihood, warnings: warnings.map((w) => `step ${index + 1}: ${w}`) };
+        } else reasons[k]!.push(silent && c.silence_check ? 'no notes in the generated bars' : 'the generated bars are identical to the input');
       });
     }
     const failed = results.findIndex((r) => !r);
     if (failed >= 0)
       throw new Error(`step ${index + 1}: no acceptable result after ${c.max_attempts} attempt(s): ${reasons[failed]!.join('; ')}`);
-    return results as Array<{ candidate: Score; record: StepRecord; logLikelihood: number }>;
+    return results as Array<{ candidate: Score; record: StepRecord; logLikelihood: number; warnings: string[] }>;
   }
 
   // §5.1 and §6: prefill each lane's prompt, then one token per lane at a time under its mask.
@@ -357,9 +362,14 @@ function countLegal(allowed: Uint8Array): number {
   return n;
 }
 
+// Notes the user will get in the step's target bars: onsets the model put past a bar's end are
+// dropped from the finished score (B16), so they do not count.
 function noteCount(score: Score, step: GenerationStep): number {
-  const tracks = score.tracks;
-  return step.bars_to_generate.reduce((n, [t, b]) => n + (tracks[t]?.bars[b]?.notes.length ?? 0), 0);
+  const { tracks, resolution } = score;
+  return step.bars_to_generate.reduce((n, [t, b]) => {
+    const bar = tracks[t]?.bars[b];
+    return n + (bar ? bar.notes.filter((note) => note[2] >= 0 && note[2] < bar.beat_length * resolution).length : 0);
+  }, 0);
 }
 
 // The step's target bars hold the same (pitch, onset) multisets in both scores.
