@@ -7,21 +7,30 @@ import { gunzipSync } from 'node:zlib';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const parityDir = process.env.MIDIGPT_PARITY_DIR ?? path.resolve(repoRoot, '../shared/parity');
 
-if (!existsSync(parityDir))
-  throw new Error(`parity data not found at ${parityDir}; set MIDIGPT_PARITY_DIR or check out shared/ beside the repository`);
+// Checked when a suite reads the data, not at import: suites that only need
+// `repoRoot` run without it, and a parity suite says what is missing.
+function requireParity(what: string): void {
+  if (!existsSync(parityDir))
+    throw new Error(
+      `this test needs the reference's parity data (${what}), not found at ${parityDir}; set MIDIGPT_PARITY_DIR or check out shared/ beside the repository`,
+    );
+}
 
 export function parityFile<T = unknown>(name: string): T {
+  requireParity(name);
   const raw = readFileSync(path.join(parityDir, name));
   return JSON.parse((name.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8')) as T;
 }
 
 export function parityMidiFiles(): string[] {
+  requireParity('midi/');
   return readdirSync(path.join(parityDir, 'midi'))
     .filter((f) => f.endsWith('.mid'))
     .sort();
 }
 
 export function parityMidiPath(name: string): string {
+  requireParity(`midi/${name}`);
   return path.join(parityDir, 'midi', name);
 }
 
