@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CheckpointError, InferenceEngine, pretrainedPath, type DownloadProgress } from '../src/index.js';
 import { parityDir } from '../../../tests/support/parity.js';
 
@@ -44,6 +44,16 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   hubUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+// The tests below point MIDIGPT_HOME at folders of their own; what it was is put back after each.
+let savedHome: string | undefined;
+beforeEach(() => {
+  savedHome = process.env.MIDIGPT_HOME;
+});
+afterEach(() => {
+  if (savedHome === undefined) delete process.env.MIDIGPT_HOME;
+  else process.env.MIDIGPT_HOME = savedHome;
 });
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));

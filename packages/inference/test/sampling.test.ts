@@ -108,15 +108,24 @@ describe('InferenceEngine', () => {
     expect(out).toEqual(before);
   });
 
-  it('hides masked bars in every mask mode', async () => {
+  it('hides masked bars in every mask mode: what they hold does not change what is generated', async () => {
+    // The same score with other notes in bar 3 of track 0: hidden, it cannot matter (greedy runs).
+    const json = score.toJSON();
+    json.tracks[0]!.bars[3]!.notes = [[40, 100, 0, 240, 0], [47, 90, 480, 240, 0], [52, 80, 960, 960, 0]];
+    const changed = Score.fromJSON(json);
+    const run = (s: Score, mask_mode: string, mask_bars: number[]) =>
+      engine.generate(s, { tracks: [{ id: 0, bars: [2], mask_bars }, { id: 1, bars: [] }], config: { model_dim: 4, mask_mode, top_k: 1, seed: 0 } });
     for (const mask_mode of ['attention', 'attention_approx', 'attention_skip', 'remove']) {
-      const r = await engine.generate(score, {
-        tracks: [{ id: 0, bars: [2], mask_bars: [3] }, { id: 1, bars: [] }],
-        config: { model_dim: 4, mask_mode, top_k: 1, seed: 0 },
-      });
-      expect(r.steps[0]!.generated.length).toBeGreaterThan(0);
-      if (mask_mode !== 'remove') expect(r.steps[0]!.hiddenSpans.length).toBe(1);
+      const a = await run(score, mask_mode, [3]);
+      const b = await run(changed, mask_mode, [3]);
+      expect(a.steps[0]!.generated.length).toBeGreaterThan(0);
+      expect(b.steps[0]!.generated, mask_mode).toEqual(a.steps[0]!.generated);
+      if (mask_mode !== 'remove') expect(a.steps[0]!.hiddenSpans.length).toBe(1);
     }
+    // Shown, the bar does matter: the check above could fail.
+    const shown = await run(score, 'attention', []);
+    const shownChanged = await run(changed, 'attention', []);
+    expect(shownChanged.steps[0]!.generated).not.toEqual(shown.steps[0]!.generated);
   });
 
   it('has the reference shape session(score, request).run() and reports progress', async () => {
