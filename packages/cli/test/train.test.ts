@@ -25,7 +25,6 @@ const metrics = (dir: string): Metric[] =>
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as Metric);
-const train = (...args: string[]) => midigpt(['train', '--config', config, '--data', data, ...args]);
 /** Runs a command without blocking the test worker (a long spawnSync starves vitest's RPC). */
 const runAsync = (command: string, args: string[]) =>
   new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
@@ -36,6 +35,7 @@ const runAsync = (command: string, args: string[]) =>
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
+const train = (...args: string[]) => runAsync(midigptBin, ['train', '--config', config, '--data', data, ...args]);
 
 beforeAll(() => {
   const input = path.join(work, 'midi');
@@ -65,11 +65,15 @@ describe('trainer units (python -m unittest)', () => {
   });
 });
 
-describe('midigpt train', () => {
+describe('midigpt train', { timeout: 240_000 }, () => {
   const full = path.join(work, 'full');
+  // The 40-step run the other tests build on: trained once, by whichever test needs it first,
+  // so that each test can also run alone.
+  let fullRun: ReturnType<typeof train> | undefined;  // a promise: concurrent callers share it
+  const trainedOnce = () => (fullRun ??= train('--out', full));
 
-  it('trains: the loss falls and a bundle comes out', () => {
-    const run = train('--out', full);
+  it('trains: the loss falls and a bundle comes out', async () => {
+    const run = await trainedOnce();
     expect(run.stderr).toMatch(/step 40\/40/);
     expect(run.status).toBe(0);
     const losses = metrics(full).filter((m) => m['train/loss'] !== undefined).map((m) => m['train/loss']!);
@@ -81,19 +85,21 @@ describe('midigpt train', () => {
     expect(existsSync(path.join(full, 'model_final.safetensors'))).toBe(true);
   });
 
-  it('resumes a stopped run to the same weights, bit for bit', () => {
+  it('resumes a stopped run to the same weights, bit for bit', async () => {
+    expect((await trainedOnce()).status).toBe(0);
     const parts = path.join(work, 'parts');
-    expect(train('--out', parts, '--stop-at', '20').status).toBe(0);
+    expect((await train('--out', parts, '--stop-at', '20')).status).toBe(0);
     expect(existsSync(path.join(parts, 'model_final.safetensors'))).toBe(false);
-    const resumed = train('--out', parts);
+    const resumed = await train('--out', parts);
     expect(resumed.stderr).toMatch(/resumed at step 20/);
     expect(readFileSync(path.join(parts, 'model_final.safetensors')).equals(readFileSync(path.join(full, 'model_final.safetensors')))).toBe(true);
   });
 
-  it('fine-tunes from a bundle, which converts and generates', () => {
+  it('fine-tunes from a bundle, which converts and generates', async () => {
+    expect((await trainedOnce()).status).toBe(0);
     const bundle = path.join(full, 'model_final.safetensors');
     const tuned = path.join(work, 'tuned');
-    const run = train('--out', tuned, '--init-from', bundle, '--max-steps', '10', '--no-resume');
+    const run = await train('--out', tuned, '--init-from', bundle, '--max-steps', '10', '--no-resume');
     expect(run.stderr).toMatch(/fine-tuning from/);
     expect(run.status).toBe(0);
     // It starts where the bundle ended, far below the untrained model's first loss.
@@ -120,7 +126,8 @@ describe('midigpt train', () => {
     expect(existsSync(path.join(out, 'model_final.safetensors'))).toBe(true);
   });
 
-  it('evaluates a bundle on the validation set, beside the unigram and untrained baselines', () => {
+  it('evaluates a bundle on the validation set, beside the unigram and untrained baselines', async () => {
+    expect((await trainedOnce()).status).toBe(0);
     const run = spawnSync('/usr/bin/python3', ['-m', 'midigpt_train.evaluate', '--config', config, '--data', data, '--bundle', path.join(full, 'model_final.safetensors'), '--steps', '40', '--unigram-samples', '50'], {
       cwd: path.join(repoRoot, 'packages/train'),
       encoding: 'utf8',
