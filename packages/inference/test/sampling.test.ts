@@ -224,8 +224,23 @@ describe('engine extras', () => {
     expect(scores.n_tokens).toBe(generated.length);
     expect(scores.log_probs.every((x) => Number.isFinite(x) && x <= 0)).toBe(true);
     expect(scores.total_logp).toBeCloseTo(scores.log_probs.reduce((a, b) => a + b, 0), 6);
-    const illegal = await engine.scoreFromTokens(maestro, { ...request, config: { ...request.config, model_dim: 4 } }, [0]);
-    expect(illegal.log_probs[0]).toBe(-Infinity); // PieceStart cannot follow a prompt
+    const illegal = await engine.scoreFromTokens(maestro, { ...request, config: { ...request.config, model_dim: 4 } }, [0, ...generated.slice(0, 2)]);
+    expect(illegal.log_probs).toEqual([-Infinity, -Infinity, -Infinity]); // PieceStart cannot follow a prompt, nor anything after it
+    await engine.release();
+  });
+
+  it('scoreFromTokens gives the log-probabilities generation saw, in every mask mode', async () => {
+    const engine = await InferenceEngine.fromCheckpoint(checkpointPath);
+    const piece = Score.fromMidi(parityMidiPath('edge_drums_and_melodic.mid')).window(0, 8);
+    for (const mask_mode of ['attention', 'attention_approx', 'attention_skip', 'remove']) {
+      const req = { tracks: [{ id: 0, bars: [2], mask_bars: [3] }, { id: 1, bars: [] }], config: { model_dim: 4, mask_mode, seed: 5, top_p: 0.9 } };
+      const result = await engine.generate(piece, req);
+      const { generated, logProbs } = result.steps[0]!;
+      expect(logProbs).toHaveLength(generated.length);
+      const scores = await engine.scoreFromTokens(piece, req, generated);
+      expect(scores.log_probs.length).toBe(generated.length);
+      scores.log_probs.forEach((lp, i) => expect(lp, `${mask_mode} token ${i}`).toBeCloseTo(logProbs[i]!, 4));
+    }
     await engine.release();
   });
 });

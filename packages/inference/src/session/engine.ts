@@ -34,6 +34,8 @@ export interface StepRecord {
   prompt: Int32Array;
   hiddenSpans: Array<[number, number]>;
   generated: number[];
+  /** log p of each generated token under the model (grammar-masked, temperature 1), as `scoreFromTokens` gives it. */
+  logProbs: number[];
   attempts: number;
 }
 
@@ -194,27 +196,27 @@ export class InferenceEngine {
    * (the reference's `score_from_tokens`, with our prompt pipeline).
    */
   async scoreFromTokens(score: Score, requestJson: unknown, tokens: number[], stepIndex = 0): Promise<TokenScores> {
-    const empty: TokenScores = { log_probs: [], total_logp: 0, n_tokens: 0, per_type: {} };
+    const result: TokenScores = { log_probs: [], total_logp: 0, n_tokens: 0, per_type: {} };
     const { request } = validateRequest(withContextTracks(requestJson, score), score, this.tokenizer);
     const step = planRequest(request, score)[stepIndex];
-    if (!step || tokens.length === 0) return empty;
+    if (!step || tokens.length === 0) return result;
+    // The generation path itself: the same prompt, prefill (hidden spans, mask mode, positions) and
+    // one cached decode step per token, so the numbers are the ones generation would see.
     const state = openStep(this.tokenizer, prepareStep(this.tokenizer, score, request, step));
-    const prompt = Array.from(state.prompt());
     const { vocab_size: vocab, n_positions: maxContext } = this.runtime.config;
+    const prompt = state.prompt();
     if (prompt.length + tokens.length > maxContext)
       throw new ContextOverflowError(`the prompt and tokens (${prompt.length + tokens.length}) exceed the model's ${maxContext} positions`);
-    const logits = await this.runtime.forward([...prompt, ...tokens], this.runtime.createCache(prompt.length + tokens.length));
-    const names = this.#names;
+    const cache = this.runtime.createCache(prompt.length + tokens.length, 1);
+    let { row, nextPosition } = await this.#prefill(state, cache, 0, request.config.mask_mode);
     const allowed = new Uint8Array(vocab);
-    const result: TokenScores = { log_probs: [], total_logp: 0, n_tokens: 0, per_type: {} };
+    const positions = new Float64Array(1);
+    const names = this.#names;
+    let possible = true; // false after an illegal token: what follows has probability 0
     for (const [i, token] of tokens.entries()) {
-      const row = logits.subarray((prompt.length - 1 + i) * vocab, (prompt.length + i) * vocab);
-      const anyLegal = state.mask(allowed) !== 'no-legal-token';
-      let max = -Infinity;
-      for (let id = 0; id < vocab; id++) if (!anyLegal || allowed[id]) max = Math.max(max, row[id]!);
-      let sum = 0;
-      for (let id = 0; id < vocab; id++) if (!anyLegal || allowed[id]) sum += Math.exp(row[id]! - max);
-      const logp = anyLegal && !allowed[token] ? -Infinity : row[token]! - max - Math.log(sum);
+      if (!Number.isInteger(token) || token < 0 || token >= vocab) throw new RangeError(`tokens[${i}] = ${token} is not a token id of this model (0-${vocab - 1})`);
+      const legal: boolean = possible && state.mask(allowed) !== 'no-legal-token' && allowed[token] === 1;
+      const logp = legal ? logProbability(row, allowed, token) : -Infinity;
       result.log_probs.push(logp);
       result.total_logp += logp;
       result.n_tokens++;
@@ -223,11 +225,12 @@ export class InferenceEngine {
       entry.sum += logp;
       entry.n++;
       entry.mean = entry.sum / entry.n;
-      try {
-        state.advance(token);
-      } catch {
-        break;
-      }
+      possible = legal;
+      if (!possible) continue;
+      state.advance(token); // a legal token always advances: an error here is a bug, not swallowed
+      if (i + 1 === tokens.length) break;
+      positions[0] = nextPosition++;
+      row = await this.runtime.forward([token], cache, { positions });
     }
     return result;
   }
@@ -249,7 +252,7 @@ export class InferenceEngine {
       pending.forEach((k, i) => {
         const state = states[i]!;
         const candidate = writeBack(scores[k]!, state, this.tokenizer);
-        const record = { step, prompt: state.prompt(), hiddenSpans: state.hiddenSpans(), generated: sampled[i]!.generated, attempts: attempt + 1 };
+        const record = { step, prompt: state.prompt(), hiddenSpans: state.hiddenSpans(), generated: sampled[i]!.generated, logProbs: sampled[i]!.logProbs, attempts: attempt + 1 };
         // Both checks always run; a check that is off only warns (§5.6).
         const silent = noteCount(candidate, step) === 0;
         const unchanged = sameTargets(scores[k]!, candidate, step);
@@ -287,6 +290,7 @@ export class InferenceEngine {
     const sampler = new TokenSampler(vocab);
     const allowed = new Uint8Array(vocab);
     const generated: number[][] = states.map(() => []);
+    const logProbs: number[][] = states.map(() => []);
     const logLikelihood = new Float64Array(B);
     const active = states.map((s) => !s.complete());
     const budgets = prompts.map((p) => maxContext - p.length - 1); // per step (B4 fixed)
@@ -302,7 +306,9 @@ export class InferenceEngine {
           continue;
         }
         const token = sampler.pick(rows[b]!, allowed, settings, randoms[b]!);
-        logLikelihood[b]! += logProbability(rows[b]!, allowed, token);
+        const logp = logProbability(rows[b]!, allowed, token);
+        logLikelihood[b]! += logp;
+        logProbs[b]!.push(logp);
         state.advance(token);
         generated[b]!.push(token);
         if (b === 0) options.onToken?.(index, generated[0]!.length);
@@ -321,7 +327,7 @@ export class InferenceEngine {
       }
     }
     states.forEach((_, b) => options.logger?.stepSummary(prompts[b]!.length, generated[b]!, this.#names));
-    return states.map((_, b) => ({ generated: generated[b]!, logLikelihood: logLikelihood[b]! }));
+    return states.map((_, b) => ({ generated: generated[b]!, logProbs: logProbs[b]!, logLikelihood: logLikelihood[b]! }));
   }
 
   // One lane's prompt into the cache. attention_skip leaves hidden tokens out and keeps true
