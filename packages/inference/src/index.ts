@@ -5,7 +5,7 @@ export type { Gpt2Checkpoint, Gpt2Config } from './checkpoint/gpt2.js';
 export { convertToOnnx, gpt2Model } from './onnx/gpt2.js';
 export type { ConvertOptions } from './onnx/gpt2.js';
 export { Gpt2Runtime } from './runtime/gpt2.js';
-export type { ForwardOptions, RuntimeOptions } from './runtime/gpt2.js';
+export type { ForwardOptions, ModelRuntime, RuntimeOptions } from './runtime/gpt2.js';
 export { KvCache } from './runtime/kv-cache.js';
 export { InferenceEngine, ContextOverflowError, SamplingSession } from './session/engine.js';
 export type { GenerateOptions, GenerationResult, StepRecord, TokenScores } from './session/engine.js';

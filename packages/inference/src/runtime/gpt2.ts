@@ -22,7 +22,21 @@ export interface ForwardOptions {
   lane?: number;
 }
 
-export class Gpt2Runtime {
+/**
+ * What the engine needs of a model: its shape, a cache, and forward passes that append to one
+ * lane (`forward`, `prefill`) or to every lane (`decodeBatch`), returning logits. `Gpt2Runtime`
+ * is the ONNX Runtime one; tests run the engine on scripted doubles.
+ */
+export interface ModelRuntime {
+  readonly config: Gpt2Config;
+  createCache(capacity?: number, batch?: number): KvCache;
+  forward(tokens: ArrayLike<number>, cache: KvCache, options?: ForwardOptions): Promise<Float32Array>;
+  prefill(tokens: ArrayLike<number>, cache: KvCache, options?: ForwardOptions): Promise<Float32Array>;
+  decodeBatch(tokens: ArrayLike<number>, cache: KvCache, positions: ArrayLike<number>): Promise<Float32Array>;
+  release(): Promise<void>;
+}
+
+export class Gpt2Runtime implements ModelRuntime {
   private constructor(
     readonly session: ort.InferenceSession,
     readonly config: Gpt2Config,

@@ -16,6 +16,7 @@ import {
   finishGeneratedBars,
   type GenerationRequest,
   type GenerationStep,
+  type NoteTuple,
   type SessionState,
 } from '@midigpt/core';
 import { readCheckpoint } from '../checkpoint/read.js';
@@ -23,7 +24,7 @@ import { cachedConversion } from '../hub/cache.js';
 import { pretrainedPath, type PretrainedOptions } from '../hub/pretrained.js';
 import { CheckpointError } from '../checkpoint/safetensors.js';
 import { convertToOnnx } from '../onnx/gpt2.js';
-import { Gpt2Runtime, type RuntimeOptions } from '../runtime/gpt2.js';
+import { Gpt2Runtime, type ModelRuntime, type RuntimeOptions } from '../runtime/gpt2.js';
 import type { KvCache } from '../runtime/kv-cache.js';
 import { TokenSampler } from '../sampling/filters.js';
 import type { TokenLogger } from './token-logger.js';
@@ -37,6 +38,8 @@ export interface StepRecord {
   /** log p of each generated token under the model (grammar-masked, temperature 1), as `scoreFromTokens` gives it. */
   logProbs: number[];
   attempts: number;
+  /** The temperature of the accepted attempt (`temperature · temperature_escalation^(attempts − 1)`). */
+  temperature: number;
 }
 
 export interface GenerateOptions {
@@ -67,6 +70,9 @@ export interface GenerationResult {
   logLikelihood: number;
 }
 
+/** Fewer free positions than this after a prompt: the step may be cut short, and the user is warned. */
+const CONTEXT_WARNING_TOKENS = 128;
+
 /** The prompt is longer than the model's context. */
 export class ContextOverflowError extends Error {
   override name = 'ContextOverflowError';
@@ -77,7 +83,7 @@ export class InferenceEngine {
   readonly #names: string[];
 
   private constructor(
-    readonly runtime: Gpt2Runtime,
+    readonly runtime: ModelRuntime,
     readonly tokenizer: Tokenizer,
   ) {
     this.#names = tokenizer.tokenNames();
@@ -85,6 +91,14 @@ export class InferenceEngine {
       throw new CheckpointError(
         `the model has ${runtime.config.vocab_size} tokens but its encoder config has ${tokenizer.vocabSize}: they do not belong together`,
       );
+  }
+
+  /**
+   * An engine on any model runtime with the tokenizer of its encoder (vocabulary sizes must
+   * agree): another backend, or a scripted double in tests.
+   */
+  static fromRuntime(runtime: ModelRuntime, tokenizer: Tokenizer): InferenceEngine {
+    return new InferenceEngine(runtime, tokenizer);
   }
 
   /** A converted `.onnx` model (bytes or path); its encoder config travels inside it. */
@@ -252,14 +266,14 @@ export class InferenceEngine {
       pending.forEach((k, i) => {
         const state = states[i]!;
         const candidate = writeBack(scores[k]!, state, this.tokenizer);
-        const record = { step, prompt: state.prompt(), hiddenSpans: state.hiddenSpans(), generated: sampled[i]!.generated, logProbs: sampled[i]!.logProbs, attempts: attempt + 1 };
+        const record = { step, prompt: state.prompt(), hiddenSpans: state.hiddenSpans(), generated: sampled[i]!.generated, logProbs: sampled[i]!.logProbs, attempts: attempt + 1, temperature };
         // Both checks always run; a check that is off only warns (§5.6).
         const silent = noteCount(candidate, step) === 0;
         const unchanged = sameTargets(scores[k]!, candidate, step);
         const rejected = (silent && c.silence_check) || (unchanged && c.novelty_check);
         if (!rejected) {
           const warnings = [...(silent ? ['no notes in the generated bars (silence_check is off)'] : []), ...(unchanged ? ['the generated bars are identical to the input (novelty_check is off)'] : [])];
-          results[k] = { candidate, record, logLikelihood: sampled[i]!.logLikelihood, warnings: warnings.map((w) => `step ${index + 1}: ${w}`) };
+          results[k] = { candidate, record, logLikelihood: sampled[i]!.logLikelihood, warnings: [...sampled[i]!.warnings, ...warnings].map((w) => `step ${index + 1}: ${w}`) };
         } else reasons[k]!.push(silent && c.silence_check ? 'no notes in the generated bars' : 'the generated bars are identical to the input');
       });
     }
@@ -294,6 +308,11 @@ export class InferenceEngine {
     const logLikelihood = new Float64Array(B);
     const active = states.map((s) => !s.complete());
     const budgets = prompts.map((p) => maxContext - p.length - 1); // per step (B4 fixed)
+    const warnings = budgets.map((budget, b) =>
+      budget < CONTEXT_WARNING_TOKENS
+        ? [`the prompt takes ${prompts[b]!.length} of the model's ${maxContext} positions: only ${budget} tokens are left to generate (use a smaller model_dim, fewer tracks, or ignore some)`]
+        : [],
+    );
     const tokens = new Float64Array(B);
     const positions = new Float64Array(B);
     for (;;) {
@@ -327,7 +346,7 @@ export class InferenceEngine {
       }
     }
     states.forEach((_, b) => options.logger?.stepSummary(prompts[b]!.length, generated[b]!, this.#names));
-    return states.map((_, b) => ({ generated: generated[b]!, logProbs: logProbs[b]!, logLikelihood: logLikelihood[b]! }));
+    return states.map((_, b) => ({ generated: generated[b]!, logProbs: logProbs[b]!, logLikelihood: logLikelihood[b]!, warnings: warnings[b]! }));
   }
 
   // One lane's prompt into the cache. attention_skip leaves hidden tokens out and keeps true
@@ -371,21 +390,26 @@ function countLegal(allowed: Uint8Array): number {
 // Notes the user will get in the step's target bars: onsets the model put past a bar's end are
 // dropped from the finished score (B16), so they do not count.
 function noteCount(score: Score, step: GenerationStep): number {
-  const { tracks, resolution } = score;
-  return step.bars_to_generate.reduce((n, [t, b]) => {
-    const bar = tracks[t]?.bars[b];
-    return n + (bar ? bar.notes.filter((note) => note[2] >= 0 && note[2] < bar.beat_length * resolution).length : 0);
-  }, 0);
+  return step.bars_to_generate.reduce((n, [t, b]) => n + notesInBar(score, t, b).length, 0);
 }
 
-// The step's target bars hold the same (pitch, onset) multisets in both scores.
+// The step's target bars hold the same (pitch, onset) multisets in both scores, counting the
+// notes the user gets (as noteCount does).
 function sameTargets(a: Score, b: Score, step: GenerationStep): boolean {
   const key = (s: Score, t: number, bar: number) =>
-    (s.tracks[t]?.bars[bar]?.notes ?? [])
+    notesInBar(s, t, bar)
       .map((n) => `${n[0]}@${n[2]}`)
       .sort()
       .join(',');
   return step.bars_to_generate.every(([t, bar]) => key(a, t, bar) === key(b, t, bar));
+}
+
+// A bar's notes whose onset lies inside it: the finished score drops the others (B16).
+function notesInBar(score: Score, track: number, bar: number): NoteTuple[] {
+  const b = score.tracks[track]?.bars[bar];
+  if (!b) return [];
+  const length = b.beat_length * score.resolution;
+  return b.notes.filter((n) => n[2] >= 0 && n[2] < length);
 }
 
 /** A request bound to a score, run when asked (the reference's SamplingSession). */
