@@ -22,15 +22,15 @@ class GrammarConstraint : public Constraint {
   void set_require_notes(bool r) { require_notes_ = r; }
 
   void step(int token) override;
-  void apply(uint8_t* disallowed) const override;
+  void apply(TokenMask disallowed) const override;
   void set_fillin_drum(bool drum) override { drum_ = drum; }
 
  private:
-  void allow(uint8_t* disallowed, std::initializer_list<TokenType> types) const;
-  void allow_note(uint8_t* disallowed) const;
-  void allow_bars_or_end(uint8_t* disallowed) const;
-  void allow_end(uint8_t* disallowed, bool condition) const;
-  void allow_everything(uint8_t* disallowed) const;
+  void allow(TokenMask disallowed, std::initializer_list<TokenType> types) const;
+  void allow_note(TokenMask disallowed) const;
+  void allow_bars_or_end(TokenMask disallowed) const;
+  void allow_end(TokenMask disallowed, bool condition) const;
+  void allow_everything(TokenMask disallowed) const;
   bool has_notes_ok() const { return !require_notes_ || has_notes_; }
 
   const Vocabulary& vocab_;

@@ -222,6 +222,44 @@ TEST_CASE("a dead end relaxes the limits first and is reported") {
   CHECK(std::count(allowed.begin(), allowed.end(), 1) == 0);
 }
 
+TEST_CASE("mask writes outside the vocabulary throw instead of writing past the buffer") {
+  Tokenizer tok(EncoderConfig::from_json(read_config("yellow_encoder")));
+  const auto& v = tok.vocab();
+  std::vector<uint8_t> allowed(v.size());
+  // Constraints over the whole vocabulary in a graph whose mask (its scratch
+  // buffer) holds only half of it: every write past the half must be refused.
+  auto half = [&](std::unique_ptr<Constraint> c) {
+    ConstraintGraph graph(v.size() / 2);
+    graph.add(std::move(c));
+    graph.step(v.encode(TokenType::Track, 0));
+    return graph.mask(allowed.data());
+  };
+  CHECK_THROWS_AS(half(std::make_unique<GrammarConstraint>(v)), std::out_of_range);
+  CHECK_THROWS_AS(half(density_limit(v, 0)), std::out_of_range);
+  CHECK_THROWS_AS(half(std::make_unique<AttributeValueConstraint>(v, TokenType::MaxNoteDuration, 0)), std::out_of_range);
+
+  std::vector<uint8_t> flags(4, 7);
+  const TokenMask mask(flags.data(), 4);
+  CHECK_THROWS_AS(mask.fill(-1, 2, 1), std::out_of_range);
+  CHECK_THROWS_AS(mask.fill(3, 5, 1), std::out_of_range);
+  CHECK_THROWS_AS(mask.fill(3, 2, 1), std::out_of_range);
+  mask.fill(4, 4, 1);  // empty ranges are fine, even at the end
+  mask.fill(1, 3, 0);
+  CHECK(flags == std::vector<uint8_t>{7, 0, 0, 7});
+}
+
+TEST_CASE("an attribute value constraint forbids every other value of its type only") {
+  Tokenizer tok(EncoderConfig::from_json(read_config("yellow_encoder")));
+  const auto& v = tok.vocab();
+  std::vector<uint8_t> flags(v.size(), 0);
+  AttributeValueConstraint(v, TokenType::MaxNoteDuration, 3).apply(TokenMask(flags.data(), v.size()));
+  const auto [from, to] = v.range(TokenType::MaxNoteDuration);
+  for (int id = 0; id < v.size(); ++id) CHECK(flags[id] == (id >= from && id < to && id != from + 3 ? 1 : 0));
+  std::fill(flags.begin(), flags.end(), 0);
+  AttributeValueConstraint(v, TokenType::MaxNoteDuration, to - from).apply(TokenMask(flags.data(), v.size()));
+  CHECK(std::count(flags.begin(), flags.end(), 1) == to - from);  // a value outside the domain: all of them
+}
+
 TEST_CASE("remove mode: generated bars map past removed bars") {
   Tokenizer tok(EncoderConfig::from_json(read_config("yellow_encoder")));
   const auto& v = tok.vocab();

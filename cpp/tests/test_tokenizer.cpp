@@ -194,6 +194,30 @@ TEST_CASE("malformed configs give clear errors") {
   CHECK(error_of(R"({"genre_groups": {"pop": "pop"}})").find("genre_groups.pop") != std::string::npos);
 }
 
+TEST_CASE("a token type listed twice in token_domains is refused, aliases included") {
+  auto error_of = [](const std::string& json) -> std::string {
+    try {
+      EncoderConfig::from_json(json);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  // The reference would take Bar's size from the first entry and its offset
+  // from the last: Bar ids 3..42 in a vocabulary of 4 ids.
+  const std::string twice = R"({"token_domains": [{"type": "Bar", "domain_size": 1},
+      {"type": "Track", "domain_size": 2}, {"type": "Bar", "domain_size": 40}]})";
+  CHECK(error_of(twice).find("\"token_domains[2].type\" lists token type \"Bar\" again (token_domains[0]") !=
+        std::string::npos);
+  const std::string alias = R"({"token_domains": [{"type": "PitchClassSet", "domain_size": 12},
+      {"type": "BarLevelPitchClassSet", "domain_size": 4096}]})";
+  CHECK(error_of(alias).find("lists token type \"BarLevelPitchClassSet\" again") != std::string::npos);
+  // A config built in code does not get past the vocabulary either.
+  EncoderConfig built;
+  built.token_domains = {{TokenType::Bar, 1}, {TokenType::Track, 2}, {TokenType::Bar, 40}};
+  CHECK_THROWS_AS(Vocabulary{built}, ConfigError);
+}
+
 TEST_CASE("decoder survives odd model output") {
   Vocabulary vocab(EncoderConfig::from_json(read_config("yellow_encoder")));
   // TrackEnd TrackEnd Track, notes outside bars, a duration with no pitch.

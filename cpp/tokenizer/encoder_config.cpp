@@ -65,6 +65,17 @@ TimeSignatureList parse_time_signatures(const json& v) {
   return TimeSignatureList(std::move(list));
 }
 
+// A type listed twice would get its ids from one entry and its size from the
+// other (tokenizer.md §3.1), so masks and lookups would disagree on where its
+// ids are; the reference accepts it, we refuse it. Aliases share a type.
+void check_not_listed_before(const std::vector<TokenDomain>& earlier, TokenType type, const std::string& field) {
+  for (size_t j = 0; j < earlier.size(); ++j)
+    if (earlier[j].type == type)
+      bad(field, "lists token type \"" + std::string(to_string(type)) + "\" again (token_domains[" + std::to_string(j) +
+                     "] already has it); each type may appear once, and aliases such as PitchClassSet and "
+                     "BarLevelPitchClassSet are the same type");
+}
+
 std::vector<TokenDomain> parse_domains(const json& v) {
   if (!v.is_array()) bad("token_domains", "must be an array of {type, domain_size}");
   std::vector<TokenDomain> out;
@@ -76,6 +87,7 @@ std::vector<TokenDomain> parse_domains(const json& v) {
     const std::string name = d.at("type").get<std::string>();
     const auto type = token_type_from_string(name);
     if (!type) bad(field + ".type", "names an unknown token type \"" + name + "\"");
+    check_not_listed_before(out, *type, field + ".type");
     if (!d.at("domain_size").is_number_integer() || d.at("domain_size").get<int64_t>() < 1 ||
         d.at("domain_size").get<int64_t>() > (1 << 20))
       bad(field + ".domain_size", "must be a positive integer");
