@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -227,6 +228,47 @@ TEST_CASE("decoder survives odd model output") {
   REQUIRE(s.tracks[1].bars.size() == 1);
   CHECK(s.tracks[1].bars[0].notes.size() == 1);  // a drum note; its duration token adds nothing
   CHECK_THROWS_AS(Decoder(vocab).decode({9999}), EncodeError);
+}
+
+TEST_CASE("fill-in resolution is linear and capped when blocks never close") {
+  Vocabulary vocab(EncoderConfig::from_json(read_config("yellow_encoder")));
+  const int placeholder = vocab.encode(TokenType::FillInPlaceholder, 0);
+  const int start = vocab.encode(TokenType::FillInStart, 0);
+  const int end = vocab.encode(TokenType::FillInEnd, 0);
+  const int note = vocab.encode(TokenType::NoteOnset, 60);
+  const int drums = vocab.encode(TokenType::Track, 1);  // drum onsets are notes by themselves
+  auto pitches = [&](const std::vector<int>& tokens) {
+    const Score score = Decoder(vocab).decode(tokens);
+    std::vector<std::vector<int>> bars;
+    for (const Bar& bar : score.tracks.at(0).bars) {
+      bars.emplace_back();
+      for (const Note& n : bar.notes) bars.back().push_back(n.pitch);
+    }
+    return bars;
+  };
+  // §5.1 as the reference does it, blocks that never close included: each
+  // runs to the end of the sequence, and the placeholders take them in order.
+  using Pitches = std::vector<std::vector<int>>;
+  CHECK(pitches({drums, 43, 5, placeholder, 6, 5, placeholder, 6, 4, start, note, end, start, note + 1}) ==
+        Pitches{{60}, {61}});
+  CHECK(pitches({drums, 43, 5, placeholder, 6, 5, placeholder, 6, 4, start, note, start, note + 1}) ==
+        Pitches{{60, 61}, {61}});
+
+  // 50,000 placeholders then 50,000 FillInStart without FillInEnd (400 KB of
+  // ids): every block overlaps the next, so resolving them would copy about
+  // 1.25e9 ids (5 GB). The growth is capped instead.
+  std::vector<int> nested(50000, placeholder);
+  nested.insert(nested.end(), 50000, start);
+  CHECK_THROWS_WITH_AS(Decoder(vocab).decode(nested), doctest::Contains("FillInStart without its FillInEnd"),
+                       EncodeError);
+
+  // One placeholder then 300,000 unclosed FillInStart: a quadratic search for
+  // each block's end took about 20 s here; finding them all is one pass.
+  std::vector<int> unclosed{placeholder};
+  unclosed.insert(unclosed.end(), 300000, start);
+  const auto began = std::chrono::steady_clock::now();
+  CHECK(Decoder(vocab).decode(unclosed).tracks.empty());
+  CHECK(std::chrono::steady_clock::now() - began < std::chrono::seconds(2));
 }
 
 TEST_CASE("decoded bars keep their true length (the reference truncates 7/8 to 3 quarters)") {
