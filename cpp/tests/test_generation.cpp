@@ -48,6 +48,13 @@ TEST_CASE("planner: the examples of generation.md §2.3") {
   CHECK_THROWS_AS(plan_steps(one_track(8, {1}, false), 0, 1, 1), RangeError);
 }
 
+TEST_CASE("planner: a model_dim below 1 is refused before anything is clamped to it") {
+  // std::clamp(x, 1, model_dim) with model_dim < 1 is undefined (the
+  // library asserts hi >= lo); the check has to come first.
+  CHECK_THROWS_WITH_AS(plan_steps(one_track(8, {1}, false), 0, 0, 1), "model_dim must be at least 1, got 0", RangeError);
+  CHECK_THROWS_AS(plan_steps(one_track(8, {1}, true), -3, 2, 1), RangeError);
+}
+
 TEST_CASE("split_autoregressive_steps gives every AR track its own step") {
   SelectionMask m;
   m.selected.assign(2, std::vector<bool>(4, true));
