@@ -267,6 +267,25 @@ TEST_CASE("an attribute value constraint forbids every other value of its type o
   CHECK(std::count(flags.begin(), flags.end(), 1) == to - from);  // a value outside the domain: all of them
 }
 
+TEST_CASE("grammar: a huge time signature in a config built in code does not overflow the bar length") {
+  // 2^30/1 is four times 2^30 quarters: 4 * numerator overflowed an int (to
+  // 0 here), which forbade every position of the bar.
+  EncoderConfig config;
+  config.time_signatures = TimeSignatureList({{1 << 30, 1}});
+  config.token_domains = {{TokenType::Track, 2},    {TokenType::Instrument, 1},       {TokenType::Bar, 1},
+                          {TokenType::TimeSig, 1},  {TokenType::TimeAbsolutePos, 100}, {TokenType::NoteOnset, 128},
+                          {TokenType::BarEnd, 1}, {TokenType::TrackEnd, 1}};
+  const Vocabulary v(config);
+  GrammarConstraint grammar(v);
+  for (int token : {v.encode(TokenType::Track, 0), v.encode(TokenType::Instrument, 0), v.encode(TokenType::Bar, 0),
+                    v.encode(TokenType::TimeSig, 0)})
+    grammar.step(token);
+  std::vector<uint8_t> disallowed(v.size(), 0);
+  grammar.apply(TokenMask(disallowed.data(), v.size()));
+  const auto [from, to] = v.range(TokenType::TimeAbsolutePos);
+  CHECK(std::count(disallowed.begin() + from, disallowed.begin() + to, 0) == 100);
+}
+
 TEST_CASE("remove mode: generated bars map past removed bars") {
   Tokenizer tok(EncoderConfig::from_json(read_config("yellow_encoder")));
   const auto& v = tok.vocab();

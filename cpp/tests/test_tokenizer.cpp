@@ -219,6 +219,23 @@ TEST_CASE("a token type listed twice in token_domains is refused, aliases includ
   CHECK_THROWS_AS(Vocabulary{built}, ConfigError);
 }
 
+TEST_CASE("time signatures beyond what MIDI can state are refused") {
+  auto error_of = [](const std::string& json) -> std::string {
+    try {
+      EncoderConfig::from_json(json);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  // The TimeAbsolutePos size is numerator * 4 * resolution / denominator,
+  // which overflowed an int (undefined behaviour) for such entries.
+  CHECK(error_of(R"({"time_signatures": ["2000000000/1"]})").find("\"2000000000/1\"") != std::string::npos);
+  CHECK(error_of(R"({"time_signatures": ["256/4"]})").find("numerator from 1 to 255") != std::string::npos);
+  CHECK(error_of(R"({"time_signatures": ["4/2147483647"]})").find("denominator from 1 to 128") != std::string::npos);
+  CHECK(error_of(R"({"time_signatures": ["255/1", "1/128"]})") == "no error");
+}
+
 TEST_CASE("decoder survives odd model output") {
   Vocabulary vocab(EncoderConfig::from_json(read_config("yellow_encoder")));
   // TrackEnd TrackEnd Track, notes outside bars, a duration with no pitch.
