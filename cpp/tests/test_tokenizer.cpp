@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <fstream>
 #include <sstream>
 
@@ -234,6 +235,31 @@ TEST_CASE("time signatures beyond what MIDI can state are refused") {
   CHECK(error_of(R"({"time_signatures": ["256/4"]})").find("numerator from 1 to 255") != std::string::npos);
   CHECK(error_of(R"({"time_signatures": ["4/2147483647"]})").find("denominator from 1 to 128") != std::string::npos);
   CHECK(error_of(R"({"time_signatures": ["255/1", "1/128"]})") == "no error");
+}
+
+TEST_CASE("a microtiming delta of INT_MIN encodes as the largest negative delta") {
+  Vocabulary vocab(EncoderConfig::from_json(read_config("expressive_encoder")));
+  const int largest = vocab.domain_size(TokenType::Delta) - 1;
+  auto delta_tokens = [&](int delta) {
+    Score s;
+    s.resolution = vocab.config().resolution;
+    Track t;
+    t.bars = {bar44({{60, 100, 0, 12, delta}})};
+    s.tracks = {t};
+    std::vector<std::string> names;
+    EncodeOptions options;
+    options.window_bars = 4;
+    for (int id : Encoder(vocab).encode(s, options).tokens) {
+      const TokenType type = vocab.decode(id).type;
+      if (type == TokenType::Delta || type == TokenType::DeltaDirection) names.push_back(vocab.name(id));
+    }
+    return names;
+  };
+  // Negating INT_MIN overflowed: no Delta token at all, or Delta:0.
+  using Names = std::vector<std::string>;
+  CHECK(delta_tokens(std::numeric_limits<int>::min()) == Names{"DeltaDirection:0", "Delta:" + std::to_string(largest)});
+  CHECK(delta_tokens(std::numeric_limits<int>::max()) == Names{"Delta:" + std::to_string(largest)});
+  CHECK(delta_tokens(-2) == Names{"DeltaDirection:0", "Delta:2"});
 }
 
 TEST_CASE("decoder survives odd model output") {
