@@ -1,7 +1,6 @@
 #include "dataset/sample.h"
 
 #include <algorithm>
-#include <exception>
 #include <string>
 
 #include "core/errors.h"
@@ -78,8 +77,11 @@ TrainingSample build_sample(const Score& piece, const Tokenizer& tokenizer, cons
       std::vector<int> tokens;
       try {
         tokens = tokenizer.encode(*window, opts).tokens;
-      } catch (const std::exception&) {
-        continue;  // e.g. a time signature the encoder lacks: try fewer tracks
+      } catch (const Error&) {
+        // Something about this window (e.g. a time signature the encoder
+        // lacks): try fewer tracks. Anything else, out of memory above all,
+        // is not about the window and goes to the caller.
+        continue;
       }
       const int limit = options.max_seq_len;
       if (sample.infill && static_cast<int>(tokens.size()) > limit) continue;  // never cut an infill sample
@@ -105,7 +107,7 @@ TrainingSample build_sample(const Score& piece, const Tokenizer& tokenizer, cons
   std::vector<int> tokens;
   try {
     tokens = tokenizer.encode(window ? *window : score, opts).tokens;
-  } catch (const std::exception& e) {
+  } catch (const Error& e) {
     throw EncodeError(std::string("no window of this piece can be encoded: ") + e.what());
   }
   if (static_cast<int>(tokens.size()) > options.max_seq_len) tokens.resize(options.max_seq_len);

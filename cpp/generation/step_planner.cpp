@@ -1,6 +1,7 @@
 #include "generation/step_planner.h"
 
 #include <algorithm>
+#include <string>
 
 #include "core/errors.h"
 
@@ -11,17 +12,23 @@ using Grid = std::vector<std::vector<bool>>;
 
 bool at(const std::vector<bool>& v, size_t i) { return i < v.size() && v[i]; }
 
+// Checked before anything is clamped to it: std::clamp(x, 1, model_dim) is
+// undefined when model_dim < 1.
+int checked_model_dim(int model_dim) {
+  if (model_dim < 1) throw RangeError("model_dim must be at least 1, got " + std::to_string(model_dim));
+  return model_dim;
+}
+
 class Planner {
  public:
   Planner(const SelectionMask& mask, int model_dim, int bars_per_step, int tracks_per_step)
       : mask_(mask),
         nt_(static_cast<int>(mask.selected.size())),
         nb_(nt_ ? static_cast<int>(mask.selected[0].size()) : 0),
-        md_(model_dim),
-        bps_(std::clamp(bars_per_step <= 0 ? model_dim : bars_per_step, 1, model_dim)),
+        md_(checked_model_dim(model_dim)),
+        bps_(std::clamp(bars_per_step <= 0 ? md_ : bars_per_step, 1, md_)),
         tps_(std::clamp(tracks_per_step, 1, std::max(1, nt_))),
         generated_(nt_, std::vector<bool>(nb_, false)) {
-    if (model_dim < 1) throw RangeError("model_dim must be at least 1");
     for (const auto& row : mask.selected)
       if (static_cast<int>(row.size()) != nb_) throw RangeError("every track of the selection mask needs the same bar count");
   }

@@ -40,6 +40,15 @@ void check_range(const std::string& where, const char* field, int64_t v, int64_t
                        std::to_string(hi));
 }
 
+// Every event tick is checked against the largest single delta time: events
+// are written in tick order from 0, so no delta between them can then exceed
+// it, and the reader (which refuses 5-byte deltas) reads every one back.
+void check_tick(const std::string& where, int64_t tick) {
+  if (tick < 0 || tick > smf::kMaxDelta)
+    invalid(where, "tick " + std::to_string(tick) + " is outside 0-" + std::to_string(smf::kMaxDelta) +
+                       ", the range of a MIDI delta time (28 bits), so a MIDI file cannot place the event there");
+}
+
 int log2_exact(int v) {
   for (int p = 0; p < 8; ++p)
     if ((1 << p) == v) return p;
@@ -54,6 +63,12 @@ void put_track(std::vector<uint8_t>& out, std::vector<Event> events) {
   std::vector<uint8_t> body;
   int64_t now = 0;
   for (const Event& e : events) {
+    // The callers' tick checks make this unreachable; it keeps the promise
+    // that nothing the reader refuses is ever written.
+    if (e.tick - now < 0 || e.tick - now > smf::kMaxDelta)
+      throw ScoreError("an event at tick " + std::to_string(e.tick) + " follows the previous one by " +
+                       std::to_string(e.tick - now) + " ticks, more than a MIDI delta time holds (" +
+                       std::to_string(smf::kMaxDelta) + ")");
     put_vlq(body, static_cast<uint32_t>(e.tick - now));
     now = e.tick;
     body.insert(body.end(), e.bytes.begin(), e.bytes.end());
@@ -120,7 +135,7 @@ class Writer {
     std::vector<Event> events;
     auto tempo_event = [&](int64_t tick, int mspq) {
       check_range("tempo", "microseconds per quarter", mspq, 1, 0xFFFFFF);
-      check_range("tempo", "tick", tick, 0, 0x7FFFFFFF);
+      check_tick("tempo", tick);
       events.push_back({tick, kSetup, meta(0x51, {uint8_t(mspq >> 16), uint8_t(mspq >> 8), uint8_t(mspq)})});
     };
     if (score_.tempos.empty()) tempo_event(0, score_.tempo);
@@ -128,7 +143,7 @@ class Writer {
     for (const KeySignature& k : score_.key_signatures) {
       check_range("key signature", "key", k.key, -7, 7);
       check_range("key signature", "minor", k.minor, 0, 1);
-      check_range("key signature", "tick", k.tick, 0, 0x7FFFFFFF);
+      check_tick("key signature", k.tick);
       events.push_back({k.tick, kSetup, meta(0x59, {uint8_t(int8_t(k.key)), uint8_t(k.minor)})});
     }
     if (!grid_) return events;
@@ -139,8 +154,9 @@ class Writer {
       // Readers derive the bar count from the last note end; repeating the
       // signature at the last bar keeps trailing empty bars on a round trip.
       bool keeps_last_bar = i + 1 == bars.size() && i > 0 && last_note_end() <= bar_starts_[i];
-      if (changes || keeps_last_bar)
-        events.push_back({bar_starts_[i], kSetup,
+      if (!changes && !keeps_last_bar) continue;
+      check_tick("time signature of bar " + std::to_string(i), bar_starts_[i]);
+      events.push_back({bar_starts_[i], kSetup,
                           meta(0x58, {uint8_t(bars[i].ts_numerator), uint8_t(log2_exact(bars[i].ts_denominator)),
                                       24, 8})});
     }
@@ -172,7 +188,7 @@ class Writer {
         check_range(at, "duration", n.duration_ticks, 0, 0x7FFFFFFF);
         const int64_t on = bar_starts_[b] + n.onset_ticks;
         const int64_t off = on + n.duration_ticks;
-        check_range(at, "end tick", off, 0, 0x0FFFFFFF);
+        check_tick(at + " end", off);
         events.push_back({on, kNoteOn, {uint8_t(0x90 | channel), uint8_t(n.pitch), uint8_t(n.velocity)}});
         events.push_back({off, n.duration_ticks ? kNoteOff : kZeroLengthOff,
                           {uint8_t(0x80 | channel), uint8_t(n.pitch), 0}});

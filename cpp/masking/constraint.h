@@ -8,12 +8,33 @@
 
 namespace midigpt {
 
+// The flags a constraint writes, one per token id. Every write is checked
+// against the buffer's size: ids that do not fit (a constraint built for
+// another vocabulary than its graph's, or a bug) throw std::out_of_range
+// instead of writing past the buffer.
+class TokenMask {
+ public:
+  TokenMask(uint8_t* flags, int size) : flags_(flags), size_(size) {}
+  int size() const { return size_; }
+  // flags[from, to) = value; an empty range (from == to) writes nothing.
+  void fill(int from, int to, uint8_t value) const {
+    if (from < 0 || to < from || to > size_) out_of_range(from, to);
+    for (int id = from; id < to; ++id) flags_[id] = value;
+  }
+  void fill_all(uint8_t value) const { fill(0, size_, value); }
+
+ private:
+  [[noreturn]] void out_of_range(int from, int to) const;
+  uint8_t* flags_;
+  int size_;
+};
+
 class Constraint {
  public:
   virtual ~Constraint() = default;
   virtual void step(int token) = 0;
   // Sets disallowed[id] = 1 for every id this constraint forbids.
-  virtual void apply(uint8_t* disallowed) const = 0;
+  virtual void apply(TokenMask disallowed) const = 0;
   // Called when a fill-in block of a drum (or melodic) bar starts.
   virtual void set_fillin_drum(bool /*drum*/) {}
 };

@@ -1,13 +1,22 @@
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 #include "masking/constraint.h"
 
 namespace midigpt {
 
+void TokenMask::out_of_range(int from, int to) const {
+  throw std::out_of_range("internal error: a constraint wrote token ids [" + std::to_string(from) + ", " +
+                          std::to_string(to) + ") into a mask of " + std::to_string(size_) +
+                          " ids; the constraint and the mask disagree on the vocabulary");
+}
+
 // Applies the first `n` constraints into `disallowed`; returns how many ids stay legal.
 int ConstraintGraph::apply_first(size_t n, uint8_t* disallowed) const {
-  std::fill(disallowed, disallowed + vocab_size_, 0);
-  for (size_t i = 0; i < n; ++i) constraints_[i]->apply(disallowed);
+  const TokenMask mask(disallowed, vocab_size_);
+  mask.fill_all(0);
+  for (size_t i = 0; i < n; ++i) constraints_[i]->apply(mask);
   return static_cast<int>(std::count(disallowed, disallowed + vocab_size_, 0));
 }
 

@@ -27,7 +27,8 @@ void GrammarConstraint::step(int token) {
       const auto& list = vocab_.config().time_signatures;
       if (list && t.value < static_cast<int>(list->list().size())) {
         const auto [n, d] = list->decode(t.value);
-        beat_length_ = (4 * n) / d;
+        // In 64 bits: a list built in code may hold any int numerator.
+        beat_length_ = d > 0 ? (int64_t(4) * n) / d : 0;
       }
       break;
     }
@@ -54,19 +55,27 @@ void GrammarConstraint::step(int token) {
   }
 }
 
-void GrammarConstraint::allow(uint8_t* disallowed, std::initializer_list<TokenType> types) const {
+// The bar's length in ticks (beat_length_ whole quarters), saturated instead
+// of overflowing: any length beyond the position domain allows all of it.
+int64_t GrammarConstraint::bar_ticks() const {
+  constexpr int64_t kCap = int64_t(1) << 40;
+  if (beat_length_ <= 0 || resolution_ <= 0) return 0;
+  return beat_length_ > kCap / resolution_ ? kCap : beat_length_ * resolution_;
+}
+
+void GrammarConstraint::allow(TokenMask disallowed, std::initializer_list<TokenType> types) const {
   for (TokenType type : types) {
     const auto [from, to] = ranges_[static_cast<size_t>(type)];
-    if (from >= 0) std::fill(disallowed + from, disallowed + to, 0);
+    if (from >= 0) disallowed.fill(from, to, 0);
   }
 }
 
-void GrammarConstraint::allow_note(uint8_t* d) const {
+void GrammarConstraint::allow_note(TokenMask d) const {
   allow(d, {TokenType::VelocityLevel, TokenType::NoteOnset, TokenType::NotePitch, TokenType::DeltaDirection, TokenType::Delta});
 }
 
 // BARS? of the spec.
-void GrammarConstraint::allow_bars_or_end(uint8_t* d) const {
+void GrammarConstraint::allow_bars_or_end(TokenMask d) const {
   if (exact_bars_ < 0) {
     allow(d, {TokenType::Bar, TokenType::TrackEnd});
   } else if (bar_count_ < exact_bars_) {
@@ -77,14 +86,14 @@ void GrammarConstraint::allow_bars_or_end(uint8_t* d) const {
 }
 
 // END(c) of the spec: BarEnd outside fill-in blocks, FillInEnd inside.
-void GrammarConstraint::allow_end(uint8_t* d, bool condition) const {
+void GrammarConstraint::allow_end(TokenMask d, bool condition) const {
   if (condition) allow(d, {in_infill_ ? TokenType::FillInEnd : TokenType::BarEnd});
 }
 
-void GrammarConstraint::allow_everything(uint8_t* d) const { std::fill(d, d + vocab_.size(), 0); }
+void GrammarConstraint::allow_everything(TokenMask d) const { d.fill(0, vocab_.size(), 0); }
 
-void GrammarConstraint::apply(uint8_t* d) const {
-  std::fill(d, d + vocab_.size(), 1);
+void GrammarConstraint::apply(TokenMask d) const {
+  d.fill(0, vocab_.size(), 1);
   const auto bar_body = [&](bool time_signature_allowed) {
     if (time_signature_allowed) allow(d, {TokenType::TimeSig});
     allow(d, {TokenType::Tension, TokenType::PitchClassSet, TokenType::MaskBar, TokenType::TimeAbsolutePos});
@@ -184,19 +193,20 @@ void GrammarConstraint::apply(uint8_t* d) const {
       allow_everything(d);
       break;
   }
-  // Positions strictly increase inside a bar and stay below its length.
+  // Positions strictly increase inside a bar and stay below its length:
+  // position p is forbidden when p <= timestep_ or p >= limit.
   const auto [pos_from, pos_to] = ranges_[static_cast<size_t>(TokenType::TimeAbsolutePos)];
   if (in_bar_ && pos_from >= 0) {
-    const int limit = beat_length_ * resolution_;
-    for (int id = pos_from; id < pos_to; ++id) {
-      const int p = id - pos_from;
-      if (p <= timestep_ || p >= limit) d[id] = 1;
-    }
+    const int positions = pos_to - pos_from;
+    const int first_legal = std::clamp(timestep_ + 1, 0, positions);
+    const int end_legal = static_cast<int>(std::clamp<int64_t>(bar_ticks(), first_legal, positions));
+    d.fill(pos_from, pos_from + first_legal, 1);
+    d.fill(pos_from + end_legal, pos_to, 1);
   }
   if (ar_)
     for (TokenType t : {TokenType::FillInStart, TokenType::FillInEnd, TokenType::FillInPlaceholder}) {
       const auto [from, to] = ranges_[static_cast<size_t>(t)];
-      if (from >= 0) std::fill(d + from, d + to, 1);
+      if (from >= 0) d.fill(from, to, 1);
     }
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <initializer_list>
 #include <utility>
 
@@ -22,16 +23,17 @@ class GrammarConstraint : public Constraint {
   void set_require_notes(bool r) { require_notes_ = r; }
 
   void step(int token) override;
-  void apply(uint8_t* disallowed) const override;
+  void apply(TokenMask disallowed) const override;
   void set_fillin_drum(bool drum) override { drum_ = drum; }
 
  private:
-  void allow(uint8_t* disallowed, std::initializer_list<TokenType> types) const;
-  void allow_note(uint8_t* disallowed) const;
-  void allow_bars_or_end(uint8_t* disallowed) const;
-  void allow_end(uint8_t* disallowed, bool condition) const;
-  void allow_everything(uint8_t* disallowed) const;
+  void allow(TokenMask disallowed, std::initializer_list<TokenType> types) const;
+  void allow_note(TokenMask disallowed) const;
+  void allow_bars_or_end(TokenMask disallowed) const;
+  void allow_end(TokenMask disallowed, bool condition) const;
+  void allow_everything(TokenMask disallowed) const;
   bool has_notes_ok() const { return !require_notes_ || has_notes_; }
+  int64_t bar_ticks() const;
 
   const Vocabulary& vocab_;
   std::array<std::pair<int, int>, 128> ranges_{};  // id range per token type, (-1,-1) when absent
@@ -43,7 +45,7 @@ class GrammarConstraint : public Constraint {
   int max_tracks_ = -1;
   int exact_bars_ = -1;
   int timestep_ = -1;
-  int beat_length_ = 4;  // whole quarters, as the reference (7/8 -> 3)
+  int64_t beat_length_ = 4;  // whole quarters, as the reference (7/8 -> 3)
   bool drum_ = false;
   bool in_bar_ = false;
   bool in_infill_ = false;

@@ -5,9 +5,9 @@
 namespace midigpt {
 namespace {
 
-void forbid(const Vocabulary& vocab, uint8_t* d, TokenType type) {
+void forbid(const Vocabulary& vocab, TokenMask d, TokenType type) {
   const auto [from, to] = vocab.range(type);
-  if (from >= 0) std::fill(d + from, d + to, 1);
+  if (from >= 0) d.fill(from, to, 1);
 }
 
 bool is_pitch(TokenType t) { return t == TokenType::NoteOnset || t == TokenType::NotePitch; }
@@ -20,7 +20,7 @@ void NoteCountConstraint::step(int token) {
   if (is_pitch(t)) ++count_;
 }
 
-void NoteCountConstraint::apply(uint8_t* d) const {
+void NoteCountConstraint::apply(TokenMask d) const {
   if (count_ < limit_) return;
   for (TokenType t : forbids_) forbid(vocab_, d, t);
 }
@@ -39,11 +39,17 @@ std::unique_ptr<Constraint> density_limit(const Vocabulary& vocab, int limit) {
                   TokenType::DeltaDirection, TokenType::Delta});
 }
 
-void AttributeValueConstraint::apply(uint8_t* d) const {
+void AttributeValueConstraint::apply(TokenMask d) const {
   const auto [from, to] = vocab_.range(type_);
   if (from < 0) return;
-  for (int id = from; id < to; ++id)
-    if (id - from != value_) d[id] = 1;
+  // Every id but the allowed value's (all of them when the value is outside
+  // the domain). The allowed id is left as it is: other constraints may forbid it.
+  if (value_ < 0 || value_ >= to - from) {
+    d.fill(from, to, 1);
+    return;
+  }
+  d.fill(from, from + value_, 1);
+  d.fill(from + value_ + 1, to, 1);
 }
 
 void BarAttributeValueConstraint::step(int token) {
@@ -56,7 +62,7 @@ void BarAttributeValueConstraint::step(int token) {
   }
 }
 
-void BarAttributeValueConstraint::apply(uint8_t* d) const {
+void BarAttributeValueConstraint::apply(TokenMask d) const {
   if (tracks_ - 1 == track_ && bars_ - 1 == bar_) inner_.apply(d);
 }
 

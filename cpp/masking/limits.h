@@ -16,7 +16,7 @@ class NoteCountConstraint : public Constraint {
   NoteCountConstraint(const Vocabulary& vocab, int limit, std::vector<TokenType> resets, std::vector<TokenType> forbids)
       : vocab_(vocab), limit_(limit), resets_(std::move(resets)), forbids_(std::move(forbids)) {}
   void step(int token) override;
-  void apply(uint8_t* disallowed) const override;
+  void apply(TokenMask disallowed) const override;
 
  private:
   const Vocabulary& vocab_;
@@ -36,7 +36,7 @@ class AttributeValueConstraint : public Constraint {
  public:
   AttributeValueConstraint(const Vocabulary& vocab, TokenType type, int value) : vocab_(vocab), type_(type), value_(value) {}
   void step(int) override {}
-  void apply(uint8_t* disallowed) const override;
+  void apply(TokenMask disallowed) const override;
 
  private:
   const Vocabulary& vocab_;
@@ -50,7 +50,7 @@ class BarAttributeValueConstraint : public Constraint {
   BarAttributeValueConstraint(const Vocabulary& vocab, TokenType type, int track, int bar, int value)
       : inner_(vocab, type, value), vocab_(vocab), track_(track), bar_(bar) {}
   void step(int token) override;
-  void apply(uint8_t* disallowed) const override;
+  void apply(TokenMask disallowed) const override;
 
  private:
   AttributeValueConstraint inner_;

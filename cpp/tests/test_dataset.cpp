@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <new>
 #include <map>
 
 #include "core/errors.h"
@@ -12,6 +14,22 @@
 
 using namespace midigpt;
 using namespace midigpt::dataset;
+
+// Fault injection for this test executable: once armed, the n-th allocation
+// from then on throws std::bad_alloc, as a real out-of-memory would.
+static long g_allocations_before_failure = -1;  // -1: disarmed
+static bool g_allocation_failed = false;
+
+void* operator new(std::size_t size) {
+  if (g_allocations_before_failure >= 0 && g_allocations_before_failure-- == 0) {
+    g_allocation_failed = true;
+    throw std::bad_alloc();
+  }
+  if (void* p = std::malloc(size ? size : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 // `tracks` tracks of `bars` 4/4 bars at 480 tpq; track t has notes in the bars where filled(t, b).
 template <typename Filled>
@@ -191,4 +209,33 @@ TEST_CASE("options that do not suit the encoder are refused") {
   SampleOptions velocity;
   velocity.velocity_off_probability = 0.5;
   CHECK_THROWS_AS(check_sample_options(yellow, velocity), ConfigError);
+}
+
+TEST_CASE("out of memory while building a sample propagates instead of meaning 'try fewer tracks'") {
+  Tokenizer yellow(EncoderConfig::from_json(read_config("yellow_encoder")));
+  const Score s = piece(2, 4, [](int, int) { return true; });
+  SampleOptions options;
+  options.infill_probability = 0;
+  // Fail each allocation of one build in turn, until a build runs out of
+  // allocations to fail: every failure must reach the caller as bad_alloc.
+  int builds = 0, swallowed = 0;
+  for (long n = 0;; ++n) {
+    SampleRng rng(11);
+    bool out_of_memory = false;
+    g_allocation_failed = false;
+    g_allocations_before_failure = n;
+    try {
+      build_sample(s, yellow, options, rng);
+    } catch (const std::bad_alloc&) {
+      out_of_memory = true;
+    } catch (const std::exception&) {  // turned into another error: swallowed all the same
+    }
+    g_allocations_before_failure = -1;
+    if (!g_allocation_failed) break;
+    ++builds;
+    if (!out_of_memory) ++swallowed;
+  }
+  CAPTURE(builds);
+  CHECK(builds > 10);
+  CHECK(swallowed == 0);
 }

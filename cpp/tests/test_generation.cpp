@@ -48,6 +48,13 @@ TEST_CASE("planner: the examples of generation.md §2.3") {
   CHECK_THROWS_AS(plan_steps(one_track(8, {1}, false), 0, 1, 1), RangeError);
 }
 
+TEST_CASE("planner: a model_dim below 1 is refused before anything is clamped to it") {
+  // std::clamp(x, 1, model_dim) with model_dim < 1 is undefined (the
+  // library asserts hi >= lo); the check has to come first.
+  CHECK_THROWS_WITH_AS(plan_steps(one_track(8, {1}, false), 0, 0, 1), "model_dim must be at least 1, got 0", RangeError);
+  CHECK_THROWS_AS(plan_steps(one_track(8, {1}, true), -3, 2, 1), RangeError);
+}
+
 TEST_CASE("split_autoregressive_steps gives every AR track its own step") {
   SelectionMask m;
   m.selected.assign(2, std::vector<bool>(4, true));
@@ -220,6 +227,63 @@ TEST_CASE("a dead end relaxes the limits first and is reported") {
   for (int token : {v.encode(TokenType::Track, 0), v.encode(TokenType::TrackEnd, 0)}) capped.step(token);
   CHECK(capped.mask(allowed.data()) == MaskStatus::NoLegalToken);
   CHECK(std::count(allowed.begin(), allowed.end(), 1) == 0);
+}
+
+TEST_CASE("mask writes outside the vocabulary throw instead of writing past the buffer") {
+  Tokenizer tok(EncoderConfig::from_json(read_config("yellow_encoder")));
+  const auto& v = tok.vocab();
+  std::vector<uint8_t> allowed(v.size());
+  // Constraints over the whole vocabulary in a graph whose mask (its scratch
+  // buffer) holds only half of it: every write past the half must be refused.
+  auto half = [&](std::unique_ptr<Constraint> c) {
+    ConstraintGraph graph(v.size() / 2);
+    graph.add(std::move(c));
+    graph.step(v.encode(TokenType::Track, 0));
+    return graph.mask(allowed.data());
+  };
+  CHECK_THROWS_AS(half(std::make_unique<GrammarConstraint>(v)), std::out_of_range);
+  CHECK_THROWS_AS(half(density_limit(v, 0)), std::out_of_range);
+  CHECK_THROWS_AS(half(std::make_unique<AttributeValueConstraint>(v, TokenType::MaxNoteDuration, 0)), std::out_of_range);
+
+  std::vector<uint8_t> flags(4, 7);
+  const TokenMask mask(flags.data(), 4);
+  CHECK_THROWS_AS(mask.fill(-1, 2, 1), std::out_of_range);
+  CHECK_THROWS_AS(mask.fill(3, 5, 1), std::out_of_range);
+  CHECK_THROWS_AS(mask.fill(3, 2, 1), std::out_of_range);
+  mask.fill(4, 4, 1);  // empty ranges are fine, even at the end
+  mask.fill(1, 3, 0);
+  CHECK(flags == std::vector<uint8_t>{7, 0, 0, 7});
+}
+
+TEST_CASE("an attribute value constraint forbids every other value of its type only") {
+  Tokenizer tok(EncoderConfig::from_json(read_config("yellow_encoder")));
+  const auto& v = tok.vocab();
+  std::vector<uint8_t> flags(v.size(), 0);
+  AttributeValueConstraint(v, TokenType::MaxNoteDuration, 3).apply(TokenMask(flags.data(), v.size()));
+  const auto [from, to] = v.range(TokenType::MaxNoteDuration);
+  for (int id = 0; id < v.size(); ++id) CHECK(flags[id] == (id >= from && id < to && id != from + 3 ? 1 : 0));
+  std::fill(flags.begin(), flags.end(), 0);
+  AttributeValueConstraint(v, TokenType::MaxNoteDuration, to - from).apply(TokenMask(flags.data(), v.size()));
+  CHECK(std::count(flags.begin(), flags.end(), 1) == to - from);  // a value outside the domain: all of them
+}
+
+TEST_CASE("grammar: a huge time signature in a config built in code does not overflow the bar length") {
+  // 2^30/1 is four times 2^30 quarters: 4 * numerator overflowed an int (to
+  // 0 here), which forbade every position of the bar.
+  EncoderConfig config;
+  config.time_signatures = TimeSignatureList({{1 << 30, 1}});
+  config.token_domains = {{TokenType::Track, 2},    {TokenType::Instrument, 1},       {TokenType::Bar, 1},
+                          {TokenType::TimeSig, 1},  {TokenType::TimeAbsolutePos, 100}, {TokenType::NoteOnset, 128},
+                          {TokenType::BarEnd, 1}, {TokenType::TrackEnd, 1}};
+  const Vocabulary v(config);
+  GrammarConstraint grammar(v);
+  for (int token : {v.encode(TokenType::Track, 0), v.encode(TokenType::Instrument, 0), v.encode(TokenType::Bar, 0),
+                    v.encode(TokenType::TimeSig, 0)})
+    grammar.step(token);
+  std::vector<uint8_t> disallowed(v.size(), 0);
+  grammar.apply(TokenMask(disallowed.data(), v.size()));
+  const auto [from, to] = v.range(TokenType::TimeAbsolutePos);
+  CHECK(std::count(disallowed.begin() + from, disallowed.begin() + to, 0) == 100);
 }
 
 TEST_CASE("remove mode: generated bars map past removed bars") {

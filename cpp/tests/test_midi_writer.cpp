@@ -7,6 +7,7 @@
 #include "core/errors.h"
 #include "io/midi_reader.h"
 #include "io/midi_writer.h"
+#include "io/smf_bytes.h"
 
 using namespace midigpt;
 
@@ -81,6 +82,61 @@ TEST_CASE("values MIDI cannot hold are refused with the place they occur") {
   s = example();
   s.tracks[2].instrument = 128;
   CHECK_THROWS_AS(write_midi(s), ScoreError);
+}
+
+// `count` bars of num/den with no notes.
+static std::vector<Bar> bars(int count, int num, int den) { return std::vector<Bar>(count, bar(num, den)); }
+
+TEST_CASE("events a MIDI delta time cannot reach are refused, not written for the reader to reject") {
+  // Ticks past 2^28 - 1 need a 5-byte variable-length delta, which the reader
+  // (and the standard) refuses; past 2^32 they were cut to 32 bits.
+  const int64_t beyond = smf::kMaxDelta + 1;
+  auto refused = [](const Score& s, const std::string& what) {
+    CAPTURE(what);
+    CHECK_THROWS_WITH_AS(write_midi(s), doctest::Contains("is outside 0-268435455"), ScoreError);
+  };
+  Score s = example();
+  s.tempos.push_back({beyond, 500000});
+  refused(s, "tempo change");
+  s = example();
+  s.tempos.push_back({0x7FFFFFFF, 500000});
+  refused(s, "tempo change at 2^31 - 1");
+  s = example();
+  s.key_signatures.push_back({beyond, 3, 0});
+  refused(s, "key signature");
+  // 255/1 bars at 32767 ticks per quarter: bar 9 starts at 300,801,060.
+  s = Score{};
+  s.resolution = 32767;
+  Track long_bars;
+  long_bars.bars = bars(9, 255, 1);
+  long_bars.bars.push_back(bar(4, 4));
+  s.tracks = {long_bars};
+  CHECK_THROWS_WITH_AS(write_midi(s), doctest::Contains("time signature of bar 9: tick 300801060"), ScoreError);
+  // Bar 129 starts at 4,311,481,860, which wrapped to 16,514,564 in 32 bits.
+  s.tracks[0].bars = bars(129, 255, 1);
+  s.tracks[0].bars.push_back(bar(4, 4));
+  refused(s, "time signature past 2^32");
+}
+
+TEST_CASE("events at the largest MIDI delta time round-trip") {
+  // 435 ticks per quarter and 617,093 quarters of bars put the last bar line
+  // exactly at 2^28 - 1 = 435 * 617,093.
+  Score s;
+  s.resolution = 435;
+  Track t;
+  t.bars = bars(604, 255, 1);  // 616,080 quarters
+  t.bars.push_back(bar(253, 1));  // 1,012
+  t.bars.push_back(bar(1, 4, {{60, 100, 0, 435, 0}}));  // 1, and a note that ends at the limit
+  t.bars.push_back(bar(4, 4));
+  s.tracks = {t};
+  s.tempos = {{0, 500000}, {smf::kMaxDelta, 400000}};
+  s.key_signatures = {{smf::kMaxDelta, -3, 1}};
+  const Score back = round_trip(s);
+  CHECK(back.tempos == s.tempos);
+  CHECK(back.key_signatures == s.key_signatures);
+  REQUIRE(back.tracks.size() == 1);
+  CHECK(back.tracks[0].bars.size() == s.tracks[0].bars.size());
+  CHECK(back == s);
 }
 
 TEST_CASE("every parity MIDI file round-trips through the writer") {

@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <limits>
+
 #include "core/errors.h"
 #include "core/resample.h"
 
@@ -41,4 +44,25 @@ TEST_CASE("same resolution with zero deltas is unchanged, bad resolutions throw"
   auto s = one_bar({{60, 90, 5, 0, 0}});
   CHECK(midigpt::resample(s, 480, false) == s);  // even the zero duration stays
   CHECK_THROWS_AS(midigpt::resample(s, 0, false), midigpt::RangeError);
+}
+
+TEST_CASE("resampling refuses ticks beyond 32 bits instead of wrapping them") {
+  // 2^30 at 1 tick per quarter is 2^33 at 8: it wrapped to 0 as an int.
+  CHECK_THROWS_WITH_AS(midigpt::resample(one_bar({{60, 100, 1 << 30, 1, 0}}, 1), 8, false),
+                       doctest::Contains("too long"), midigpt::RangeError);
+  CHECK_THROWS_AS(midigpt::resample(one_bar({{60, 100, 1 << 30, 1, 0}}, 1), 8, true), midigpt::RangeError);
+  CHECK_THROWS_AS(midigpt::resample(one_bar({{60, 100, 0, 1 << 30, 0}}, 1), 8, false), midigpt::RangeError);
+  // A negative onset with deltas left a residual too large for an int.
+  CHECK_THROWS_AS(midigpt::resample(one_bar({{60, 100, -(1 << 30), 1, 0}}, 1), 32767, true), midigpt::RangeError);
+  // Event ticks are int64: scaling them overflowed before any narrowing.
+  midigpt::Score s = one_bar({{60, 100, 0, 1, 0}}, 480);
+  s.tempos = {{0, 500000}, {std::numeric_limits<int64_t>::max() / 2, 400000}};
+  CHECK_THROWS_AS(midigpt::resample(s, 960, false), midigpt::RangeError);
+  s.tempos.clear();
+  s.key_signatures = {{std::numeric_limits<int64_t>::min() / 2, 0, 0}};
+  CHECK_THROWS_AS(midigpt::resample(s, 960, false), midigpt::RangeError);
+  // At the edge of 32 bits the values are kept exactly.
+  const auto kept = midigpt::resample(one_bar({{60, 100, (1 << 30) - 1, 3, 0}}, 1), 2, false);
+  CHECK(kept.tracks[0].bars[0].notes[0].onset_ticks == 2147483646);
+  CHECK(kept.tracks[0].bars[0].notes[0].duration_ticks == 6);
 }

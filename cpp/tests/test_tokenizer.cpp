@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <limits>
 #include <fstream>
 #include <sstream>
 
@@ -194,6 +196,72 @@ TEST_CASE("malformed configs give clear errors") {
   CHECK(error_of(R"({"genre_groups": {"pop": "pop"}})").find("genre_groups.pop") != std::string::npos);
 }
 
+TEST_CASE("a token type listed twice in token_domains is refused, aliases included") {
+  auto error_of = [](const std::string& json) -> std::string {
+    try {
+      EncoderConfig::from_json(json);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  // The reference would take Bar's size from the first entry and its offset
+  // from the last: Bar ids 3..42 in a vocabulary of 4 ids.
+  const std::string twice = R"({"token_domains": [{"type": "Bar", "domain_size": 1},
+      {"type": "Track", "domain_size": 2}, {"type": "Bar", "domain_size": 40}]})";
+  CHECK(error_of(twice).find("\"token_domains[2].type\" lists token type \"Bar\" again (token_domains[0]") !=
+        std::string::npos);
+  const std::string alias = R"({"token_domains": [{"type": "PitchClassSet", "domain_size": 12},
+      {"type": "BarLevelPitchClassSet", "domain_size": 4096}]})";
+  CHECK(error_of(alias).find("lists token type \"BarLevelPitchClassSet\" again") != std::string::npos);
+  // A config built in code does not get past the vocabulary either.
+  EncoderConfig built;
+  built.token_domains = {{TokenType::Bar, 1}, {TokenType::Track, 2}, {TokenType::Bar, 40}};
+  CHECK_THROWS_AS(Vocabulary{built}, ConfigError);
+}
+
+TEST_CASE("time signatures beyond what MIDI can state are refused") {
+  auto error_of = [](const std::string& json) -> std::string {
+    try {
+      EncoderConfig::from_json(json);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  // The TimeAbsolutePos size is numerator * 4 * resolution / denominator,
+  // which overflowed an int (undefined behaviour) for such entries.
+  CHECK(error_of(R"({"time_signatures": ["2000000000/1"]})").find("\"2000000000/1\"") != std::string::npos);
+  CHECK(error_of(R"({"time_signatures": ["256/4"]})").find("numerator from 1 to 255") != std::string::npos);
+  CHECK(error_of(R"({"time_signatures": ["4/2147483647"]})").find("denominator from 1 to 128") != std::string::npos);
+  CHECK(error_of(R"({"time_signatures": ["255/1", "1/128"]})") == "no error");
+}
+
+TEST_CASE("a microtiming delta of INT_MIN encodes as the largest negative delta") {
+  Vocabulary vocab(EncoderConfig::from_json(read_config("expressive_encoder")));
+  const int largest = vocab.domain_size(TokenType::Delta) - 1;
+  auto delta_tokens = [&](int delta) {
+    Score s;
+    s.resolution = vocab.config().resolution;
+    Track t;
+    t.bars = {bar44({{60, 100, 0, 12, delta}})};
+    s.tracks = {t};
+    std::vector<std::string> names;
+    EncodeOptions options;
+    options.window_bars = 4;
+    for (int id : Encoder(vocab).encode(s, options).tokens) {
+      const TokenType type = vocab.decode(id).type;
+      if (type == TokenType::Delta || type == TokenType::DeltaDirection) names.push_back(vocab.name(id));
+    }
+    return names;
+  };
+  // Negating INT_MIN overflowed: no Delta token at all, or Delta:0.
+  using Names = std::vector<std::string>;
+  CHECK(delta_tokens(std::numeric_limits<int>::min()) == Names{"DeltaDirection:0", "Delta:" + std::to_string(largest)});
+  CHECK(delta_tokens(std::numeric_limits<int>::max()) == Names{"Delta:" + std::to_string(largest)});
+  CHECK(delta_tokens(-2) == Names{"DeltaDirection:0", "Delta:2"});
+}
+
 TEST_CASE("decoder survives odd model output") {
   Vocabulary vocab(EncoderConfig::from_json(read_config("yellow_encoder")));
   // TrackEnd TrackEnd Track, notes outside bars, a duration with no pitch.
@@ -203,6 +271,47 @@ TEST_CASE("decoder survives odd model output") {
   REQUIRE(s.tracks[1].bars.size() == 1);
   CHECK(s.tracks[1].bars[0].notes.size() == 1);  // a drum note; its duration token adds nothing
   CHECK_THROWS_AS(Decoder(vocab).decode({9999}), EncodeError);
+}
+
+TEST_CASE("fill-in resolution is linear and capped when blocks never close") {
+  Vocabulary vocab(EncoderConfig::from_json(read_config("yellow_encoder")));
+  const int placeholder = vocab.encode(TokenType::FillInPlaceholder, 0);
+  const int start = vocab.encode(TokenType::FillInStart, 0);
+  const int end = vocab.encode(TokenType::FillInEnd, 0);
+  const int note = vocab.encode(TokenType::NoteOnset, 60);
+  const int drums = vocab.encode(TokenType::Track, 1);  // drum onsets are notes by themselves
+  auto pitches = [&](const std::vector<int>& tokens) {
+    const Score score = Decoder(vocab).decode(tokens);
+    std::vector<std::vector<int>> bars;
+    for (const Bar& bar : score.tracks.at(0).bars) {
+      bars.emplace_back();
+      for (const Note& n : bar.notes) bars.back().push_back(n.pitch);
+    }
+    return bars;
+  };
+  // §5.1 as the reference does it, blocks that never close included: each
+  // runs to the end of the sequence, and the placeholders take them in order.
+  using Pitches = std::vector<std::vector<int>>;
+  CHECK(pitches({drums, 43, 5, placeholder, 6, 5, placeholder, 6, 4, start, note, end, start, note + 1}) ==
+        Pitches{{60}, {61}});
+  CHECK(pitches({drums, 43, 5, placeholder, 6, 5, placeholder, 6, 4, start, note, start, note + 1}) ==
+        Pitches{{60, 61}, {61}});
+
+  // 50,000 placeholders then 50,000 FillInStart without FillInEnd (400 KB of
+  // ids): every block overlaps the next, so resolving them would copy about
+  // 1.25e9 ids (5 GB). The growth is capped instead.
+  std::vector<int> nested(50000, placeholder);
+  nested.insert(nested.end(), 50000, start);
+  CHECK_THROWS_WITH_AS(Decoder(vocab).decode(nested), doctest::Contains("FillInStart without its FillInEnd"),
+                       EncodeError);
+
+  // One placeholder then 300,000 unclosed FillInStart: a quadratic search for
+  // each block's end took about 20 s here; finding them all is one pass.
+  std::vector<int> unclosed{placeholder};
+  unclosed.insert(unclosed.end(), 300000, start);
+  const auto began = std::chrono::steady_clock::now();
+  CHECK(Decoder(vocab).decode(unclosed).tracks.empty());
+  CHECK(std::chrono::steady_clock::now() - began < std::chrono::seconds(2));
 }
 
 TEST_CASE("decoded bars keep their true length (the reference truncates 7/8 to 3 quarters)") {

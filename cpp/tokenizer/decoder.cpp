@@ -1,6 +1,9 @@
 #include "tokenizer/decoder.h"
 
+#include <algorithm>
 #include <string>
+
+#include "core/errors.h"
 
 namespace midigpt {
 
@@ -196,32 +199,54 @@ Decoder::Decoder(const Vocabulary& vocab) : vocab_(vocab) {
   if (vocab.has(TokenType::VelocityLevel)) velocity_.emplace(vocab.domain_size(TokenType::VelocityLevel));
 }
 
+namespace {
+
+// §5.1: the [from, to) positions of the block after each FillInStart, which
+// runs to the next FillInEnd or to the end of the sequence. One pass from the
+// back, so that unclosed blocks do not each search to the end.
+std::vector<std::pair<size_t, size_t>> fill_in_blocks(const std::vector<int>& tokens, int start, int end) {
+  std::vector<std::pair<size_t, size_t>> blocks;
+  size_t next_end = tokens.size();
+  for (size_t i = tokens.size(); i-- > 0;) {
+    if (tokens[i] == end) {
+      next_end = i;
+    } else if (tokens[i] == start) {
+      blocks.emplace_back(i + 1, next_end);
+    }
+  }
+  std::reverse(blocks.begin(), blocks.end());
+  return blocks;
+}
+
+}  // namespace
+
 // §5.1: every FillInStart..FillInEnd block replaces the next placeholder.
 std::vector<int> Decoder::resolve_fill_ins(const std::vector<int>& tokens) const {
   if (!vocab_.has(TokenType::FillInPlaceholder) || !vocab_.has(TokenType::FillInStart) || !vocab_.has(TokenType::FillInEnd))
     return tokens;
   const int placeholder = vocab_.encode(TokenType::FillInPlaceholder, 0);
-  const int start = vocab_.encode(TokenType::FillInStart, 0);
-  const int end = vocab_.encode(TokenType::FillInEnd, 0);
-  std::vector<std::pair<size_t, size_t>> blocks;  // [from, to) positions
-  size_t first_start = tokens.size();
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    if (tokens[i] != start) continue;
-    first_start = std::min(first_start, i);
-    size_t j = i + 1;
-    while (j < tokens.size() && tokens[j] != end) ++j;
-    blocks.emplace_back(i + 1, j);
-  }
+  const auto blocks =
+      fill_in_blocks(tokens, vocab_.encode(TokenType::FillInStart, 0), vocab_.encode(TokenType::FillInEnd, 0));
+  const size_t first_start = blocks.empty() ? tokens.size() : blocks.front().first - 1;
+  // Closed blocks are disjoint, so the output is never longer than the input;
+  // only overlapping (unclosed) blocks make it grow, by up to the rest of the
+  // sequence per placeholder.
+  const size_t limit = tokens.size() + kMaxFillInGrowth;
   std::vector<int> out;
   out.reserve(tokens.size());
   size_t next_block = 0;
   for (size_t i = 0; i < first_start; ++i) {
-    if (tokens[i] == placeholder && next_block < blocks.size()) {
-      const auto [from, to] = blocks[next_block++];
-      out.insert(out.end(), tokens.begin() + from, tokens.begin() + to);
-    } else {
+    if (tokens[i] != placeholder || next_block == blocks.size()) {
       out.push_back(tokens[i]);
+      continue;
     }
+    const auto [from, to] = blocks[next_block++];
+    if (out.size() + (to - from) > limit)
+      throw EncodeError("the fill-in blocks of these " + std::to_string(tokens.size()) + " tokens expand to more than " +
+                        std::to_string(kMaxFillInGrowth) +
+                        " extra tokens: a FillInStart without its FillInEnd runs to the end of the sequence, "
+                        "and every placeholder after the first such block copies all of it again");
+    out.insert(out.end(), tokens.begin() + from, tokens.begin() + to);
   }
   return out;
 }

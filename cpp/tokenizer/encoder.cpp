@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <string>
 
 #include "core/errors.h"
@@ -172,12 +173,13 @@ class Encoder::Run {
       }
     }
     if (use_microtiming_ && config_.emit_delta_tokens && n.delta != 0) {
-      int d = n.delta;
+      int64_t d = n.delta;  // 64 bits: negating INT_MIN overflows an int
       if (d < 0 && has(TokenType::DeltaDirection)) {
         emit(TokenType::DeltaDirection, 0);
         d = -d;
       }
-      if (d > 0 && has(TokenType::Delta)) emit_clamped(TokenType::Delta, std::min(d, vocab_.domain_size(TokenType::Delta) - 1));
+      if (d > 0 && has(TokenType::Delta))
+        emit_clamped(TokenType::Delta, static_cast<int>(std::min<int64_t>(d, vocab_.domain_size(TokenType::Delta) - 1)));
     }
     emit_clamped(TokenType::NoteOnset, n.pitch);
     if (!drum && has(TokenType::NoteDuration)) {

@@ -1,7 +1,10 @@
 #include "tokenizer/encoder_config.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <map>
+#include <stdexcept>
 
 #include "core/errors.h"
 
@@ -45,24 +48,44 @@ std::vector<int> int_list(const json& v, const std::string& field) {
   return out;
 }
 
+// A MIDI time signature stores its numerator in one byte and its denominator
+// as a power of two up to 2^7 (the reader decodes no larger); keeping configs
+// within that also keeps numerator * 4 * resolution inside an int.
+constexpr int kMaxTimeSigNumerator = 255;
+constexpr int kMaxTimeSigDenominator = 128;
+
 TimeSignatureList parse_time_signatures(const json& v) {
   if (!v.is_array()) bad("time_signatures", "must be an array of \"n/d\" strings");
   std::vector<std::pair<int, int>> list;
   for (const json& x : v) {
     const std::string s = x.is_string() ? x.get<std::string>() : "";
     const auto slash = s.find('/');
+    int n = 0, d = 0;
     try {
       if (slash == std::string::npos) throw std::invalid_argument(s);
-      size_t used_n = 0, used_d = 0;
-      const int n = std::stoi(s.substr(0, slash), &used_n);
-      const int d = std::stoi(s.substr(slash + 1), &used_d);
-      if (n < 1 || d < 1) throw std::invalid_argument(s);
-      list.emplace_back(n, d);
-    } catch (const std::exception&) {
+      n = std::stoi(s.substr(0, slash));
+      d = std::stoi(s.substr(slash + 1));
+    } catch (const std::logic_error&) {  // stoi's invalid_argument and out_of_range
       bad("time_signatures", "entry " + x.dump() + " is not of the form \"numerator/denominator\"");
     }
+    if (n < 1 || n > kMaxTimeSigNumerator || d < 1 || d > kMaxTimeSigDenominator)
+      bad("time_signatures", "entry " + x.dump() + " needs a numerator from 1 to " +
+                                 std::to_string(kMaxTimeSigNumerator) + " and a denominator from 1 to " +
+                                 std::to_string(kMaxTimeSigDenominator) + ", as a MIDI time signature");
+    list.emplace_back(n, d);
   }
   return TimeSignatureList(std::move(list));
+}
+
+// A type listed twice would get its ids from one entry and its size from the
+// other (tokenizer.md §3.1), so masks and lookups would disagree on where its
+// ids are; the reference accepts it, we refuse it. Aliases share a type.
+void check_not_listed_before(const std::vector<TokenDomain>& earlier, TokenType type, const std::string& field) {
+  for (size_t j = 0; j < earlier.size(); ++j)
+    if (earlier[j].type == type)
+      bad(field, "lists token type \"" + std::string(to_string(type)) + "\" again (token_domains[" + std::to_string(j) +
+                     "] already has it); each type may appear once, and aliases such as PitchClassSet and "
+                     "BarLevelPitchClassSet are the same type");
 }
 
 std::vector<TokenDomain> parse_domains(const json& v) {
@@ -76,12 +99,29 @@ std::vector<TokenDomain> parse_domains(const json& v) {
     const std::string name = d.at("type").get<std::string>();
     const auto type = token_type_from_string(name);
     if (!type) bad(field + ".type", "names an unknown token type \"" + name + "\"");
+    check_not_listed_before(out, *type, field + ".type");
     if (!d.at("domain_size").is_number_integer() || d.at("domain_size").get<int64_t>() < 1 ||
         d.at("domain_size").get<int64_t>() > (1 << 20))
       bad(field + ".domain_size", "must be a positive integer");
     out.push_back({*type, d.at("domain_size").get<int>()});
   }
   return out;
+}
+
+// The longest listed bar in ticks, rounded up (§2.2). A parsed config keeps
+// this small; a config built in code may not, so nothing here may overflow:
+// the estimate in double bounds the exact product before it is taken.
+int longest_bar_ticks(const TimeSignatureList& list, int resolution) {
+  constexpr int kMax = std::numeric_limits<int>::max();
+  int64_t longest = 0;
+  for (const auto& [n, den] : list.list()) {
+    const std::string name = "time signature " + std::to_string(n) + "/" + std::to_string(den);
+    if (n < 1 || den < 1 || resolution < 1) throw ConfigError(name + " or the resolution is not positive");
+    if (double(n) * 4 * resolution / den > kMax) throw ConfigError(name + " makes a bar of more ticks than an int holds");
+    longest = std::max(longest, (int64_t(n) * 4 * resolution + den - 1) / den);
+  }
+  if (longest > kMax) throw ConfigError("a time signature makes a bar of more ticks than an int holds");
+  return static_cast<int>(longest);
 }
 
 }  // namespace
@@ -165,9 +205,7 @@ std::vector<TokenDomain> EncoderConfig::derive_token_domains() const {
   add(TokenType::NoteOnset, pitch_max - pitch_min + 1);
   add(TokenType::NoteDuration, note_duration_max_beats * resolution);
   if (time_signatures && !time_signatures->empty()) {
-    int longest = 0;
-    for (const auto& [n, den] : time_signatures->list()) longest = std::max(longest, (n * 4 * resolution + den - 1) / den);
-    add(TokenType::TimeAbsolutePos, longest);
+    add(TokenType::TimeAbsolutePos, longest_bar_ticks(*time_signatures, resolution));
   }
   if (switchable_velocity) add(TokenType::UseVelocity, 2);
   if (switchable_microtiming) add(TokenType::UseMicrotiming, 2);

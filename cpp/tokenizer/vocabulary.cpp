@@ -1,6 +1,7 @@
 #include "tokenizer/vocabulary.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "core/errors.h"
 
@@ -9,8 +10,18 @@ namespace midigpt {
 Vocabulary::Vocabulary(const EncoderConfig& config) : config_(config), domains_(config.token_domains) {
   for (const TokenDomain& d : domains_) {
     Slot& s = slots_[static_cast<size_t>(d.type)];
-    if (!s.present) s.size = d.size;
+    // EncoderConfig::from_json refuses this already; a config built in code
+    // must not get past it either (the reference's split offset/size lookup
+    // made masks write past their buffer).
+    if (s.present)
+      throw ConfigError("token_domains lists token type \"" + std::string(to_string(d.type)) +
+                        "\" twice; each type may appear once");
+    if (d.size < 0)
+      throw ConfigError("token_domains gives \"" + std::string(to_string(d.type)) + "\" a negative size");
+    if (d.size > std::numeric_limits<int>::max() - size_)
+      throw ConfigError("token_domains add up to more token ids than this vocabulary can number");
     s.present = true;
+    s.size = d.size;
     s.offset = size_;
     offsets_.push_back(size_);
     size_ += d.size;

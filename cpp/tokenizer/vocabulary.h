@@ -18,6 +18,7 @@ struct Token {
 
 class Vocabulary {
  public:
+  // Throws ConfigError when a type is listed twice or has a negative size.
   explicit Vocabulary(const EncoderConfig& config);
 
   int size() const { return size_; }
@@ -42,8 +43,8 @@ class Vocabulary {
  private:
   struct Slot {
     bool present = false;
-    int offset = -1;  // the last entry's offset when a type is listed twice (as the reference)
-    int size = 0;     // the first entry's size
+    int offset = -1;
+    int size = 0;  // a type is listed once (the constructor refuses repeats)
   };
   const Slot& slot(TokenType type) const { return slots_[static_cast<size_t>(type)]; }
 
