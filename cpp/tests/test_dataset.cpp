@@ -2,6 +2,9 @@
 // each augmentation, and the statistics of a sample stream.
 #include <doctest/doctest.h>
 
+#include <optional>
+#include <set>
+
 #include <cmath>
 #include <cstdlib>
 #include <new>
@@ -130,14 +133,37 @@ TEST_CASE("infill cells: never none, and masked bars never cover them") {
   mask_bars(w, {0.0, MaskMode::Mixed, 0.25, 4}, {}, rng);
   for (const auto& t : w.tracks)
     for (const auto& b : t.bars) CHECK_FALSE(b.future);
-  mask_bars(w, {1.0, MaskMode::Structured, 0.25, 4}, {}, rng);
-  int masked = 0;
-  for (const auto& t : w.tracks)
-    for (int b = 0; b < 8; ++b) {
-      CHECK((b == 0 ? !t.bars[b].future : true));  // structured masks start after the current bar
-      masked += t.bars[b].future;
+}
+
+TEST_CASE("structured masks: one run after a current bar, at most max_lookahead long, on some tracks") {
+  Score s = piece(3, 8, [](int, int) { return true; });
+  SampleRng rng(5);
+  int masked_runs = 0, skipped_tracks = 0;
+  std::set<int> starts;
+  for (int i = 0; i < 300; ++i) {
+    Score w = s;
+    mask_bars(w, {1.0, MaskMode::Structured, 0.25, 4}, {}, rng);
+    std::optional<std::pair<int, int>> run;  // the same bars on every masked track
+    for (const auto& t : w.tracks) {
+      std::vector<int> future;
+      for (int b = 0; b < 8; ++b)
+        if (t.bars[b].future) future.push_back(b);
+      if (future.empty()) {
+        ++skipped_tracks;
+        continue;
+      }
+      CHECK(future.front() >= 1);                                                // after the current bar
+      CHECK(future.back() - future.front() + 1 == static_cast<int>(future.size()));  // contiguous
+      CHECK(future.size() <= 4);                                                 // max_lookahead
+      if (run) CHECK(*run == std::make_pair(future.front(), future.back()));
+      run = std::make_pair(future.front(), future.back());
     }
-  CHECK(masked <= 3 * 4);
+    if (run) ++masked_runs, starts.insert(run->first);
+  }
+  CHECK(masked_runs > 250);         // a track is skipped with p = 0.25: all three with 1/64
+  CHECK(skipped_tracks > 100);      // about 300 * 3 * 0.25 = 225
+  CHECK(skipped_tracks < 350);
+  CHECK(starts.size() == 7);        // every current bar 0..6 occurs (runs start at 1..7)
 }
 
 TEST_CASE("a sample stream has the statistics of §2") {

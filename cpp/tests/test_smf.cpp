@@ -166,6 +166,8 @@ TEST_CASE("random corruption of a real file never crashes the parser") {
   REQUIRE(in.good());
   const test::Bytes good((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::mt19937 rng(7);
+  // Every corruption either parses into notes that lie inside the file's own time span, or is
+  // refused with a midigpt::Error (anything else escapes the loop and fails the test case).
   int parsed = 0, rejected = 0;
   for (int round = 0; round < 3000; ++round) {
     test::Bytes b = good;
@@ -173,12 +175,18 @@ TEST_CASE("random corruption of a real file never crashes the parser") {
     for (int k = 0; k < edits; ++k) b[rng() % b.size()] = uint8_t(rng());
     if (round % 5 == 0) b.resize(rng() % b.size());
     try {
-      parse(b);
+      const auto file = parse(b);
+      for (const auto& t : file.tracks)
+        for (const auto& n : t.notes) {
+          CHECK(n.time >= 0);
+          CHECK(n.duration >= 0);
+          CHECK((n.pitch >= 0 && n.pitch < 128 && n.velocity > 0 && n.velocity < 128));
+        }
       ++parsed;
     } catch (const midigpt::Error&) {
       ++rejected;
     }
   }
-  CHECK(parsed + rejected == 3000);
-  CHECK(rejected > 0);
+  CHECK(parsed > 300);   // most single-byte edits leave a readable file
+  CHECK(rejected > 300); // and truncations and broken headers are refused
 }
