@@ -16,7 +16,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Score, Tokenizer, validateRequest, withContextTracks } from '@midigpt/core';
 import { defaultModelPath } from '@midigpt/default-model';
-import { midigptBin } from '../support/cli.js';
+import { midigptBin, runAsync } from '../support/cli.js';
 import { parityDir, parityMidiPath, repoRoot } from '../support/parity.js';
 
 const RELEASED = ['yellow', 'yellow_small', 'yellow_medium', 'prism_medium', 'expressive', 'expressive_medium'];
@@ -80,20 +80,22 @@ function prepareFixtures(): string {
   cpSync(defaultModelPath, path.join(dir, 'model.onnx')); // a real model: the random tiny one can fail a step's silence check
   mkdirSync(path.join(dir, 'midi'));
   for (const name of ['POP909_008.mid', 'POP909_022.mid', 'edge_drums_and_melodic.mid']) cpSync(parityMidiPath(name), path.join(dir, 'midi', name));
-  const built = shell('midigpt dataset build midi/ -o data/', dir);
+  const built = spawnSync('bash', ['-c', 'midigpt dataset build midi/ -o data/'], { cwd: dir, env: shellEnv(dir), encoding: 'utf8' });
   if (built.status !== 0) throw new Error(`could not build the example dataset: ${built.stderr}`);
   return dir;
 }
 
-function shell(command: string, cwd: string) {
-  const env = {
+function shellEnv(cwd: string): NodeJS.ProcessEnv {
+  return {
     ...process.env,
     PATH: `${path.dirname(midigptBin)}${path.delimiter}${process.env.PATH}`,
     MIDIGPT_HOME: path.join(cwd, '.midigpt-home'),
     MIDIGPT_HUB_URL: 'http://127.0.0.1:9', // nothing listens there: downloads fail at once
   };
-  return spawnSync('bash', ['-o', 'pipefail', '-c', command], { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 300_000 });
 }
+
+// Without blocking the test worker (a long synchronous run starves vitest's messages).
+const shell = (command: string, cwd: string) => runAsync('bash', ['-o', 'pipefail', '-c', command], { cwd, env: shellEnv(cwd) });
 
 // The files an example says it writes: -o/--output/--out/--preview arguments (variations as FILE-1, FILE-2, ...).
 function outputsOf(command: string): string[] {
@@ -128,12 +130,12 @@ describe('every command example of the docs and --help texts runs', () => {
   for (const [source, find] of sources) {
     const commands = find().filter((c) => !seen.has(c) && seen.add(c));
     it(`${source} has examples`, () => expect(commands.length).toBeGreaterThan(2));
-    it.each(commands)(`${source}: %s`, (command) => {
+    it.each(commands)(`${source}: %s`, async (command) => {
       const cwd = mkdtempSync(path.join(tmpdir(), 'midigpt-doc-example-'));
       cpSync(fixtures, cwd, { recursive: true });
       // What the example writes is not there yet (`convert ... -o model.onnx` makes the model the others use).
       for (const file of outputsOf(command)) rmSync(path.join(cwd, file), { recursive: true, force: true });
-      const r = shell(bounded(command), cwd);
+      const r = await shell(bounded(command), cwd);
       const released = RELEASED.some((name) => command.includes(`--model ${name}`));
       expect(r.stderr).not.toMatch(/\n\s+at .*\(/); // no stack trace
       if (released) {
@@ -195,15 +197,10 @@ describe('every TypeScript example of README.md and docs/api.md type-checks and 
     expect(compiled.status).toBe(0);
   });
 
-  it.each(blocks.map((b) => [b.label, b.name]))('%s runs', (_label, name) => {
+  it.each(blocks.map((b) => [b.label, b.name]))('%s runs', async (_label, name) => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'midigpt-doc-ts-'));
     cpSync(fixtures, cwd, { recursive: true });
-    const r = spawnSync(process.execPath, [path.join(dir, 'js', `${name}.js`)], {
-      cwd,
-      encoding: 'utf8',
-      env: { ...process.env, MIDIGPT_HOME: path.join(cwd, '.midigpt-home') },
-      timeout: 120_000,
-    });
+    const r = await runAsync(process.execPath, [path.join(dir, 'js', `${name}.js`)], { cwd, env: { ...process.env, MIDIGPT_HOME: path.join(cwd, '.midigpt-home') } });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(readdirSync(cwd).length).toBeGreaterThan(0);

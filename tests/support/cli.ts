@@ -1,5 +1,5 @@
 // Runs the real `midigpt` binary, as a user would after set-up.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { repoRoot } from './parity.js';
 
@@ -22,3 +22,23 @@ export function midigptBytes(args: string[], options: { input?: Uint8Array | str
   const r = spawnSync(midigptBin, args, { cwd: repoRoot, maxBuffer: 256 << 20, input: options.input });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString('utf8') };
 }
+
+/**
+ * Runs a command without blocking the test worker: a spawnSync that lasts a minute starves
+ * vitest's messages to its workers ("Timeout calling onTaskUpdate") and fails the run.
+ */
+export function runAsync(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd ?? repoRoot, env: options.env ?? process.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** `midigpt args`, without blocking the test worker. */
+export const midigptAsync = (args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) => runAsync(midigptBin, args, options);

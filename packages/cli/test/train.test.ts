@@ -2,12 +2,12 @@
 // pieces: the loss falls, a stopped run resumes to the same weights, a bundle
 // fine-tunes, converts to ONNX and generates. Presets by name, and the
 // progress report off and on a terminal.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { midigpt, midigptBin } from '../../../tests/support/cli.js';
+import { midigpt, midigptAsync, midigptBin, runAsync } from '../../../tests/support/cli.js';
 import { repoRoot } from '../../../tests/support/parity.js';
 
 const pop909 = path.resolve(repoRoot, '../shared/data/pop909');
@@ -25,17 +25,7 @@ const metrics = (dir: string): Metric[] =>
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as Metric);
-/** Runs a command without blocking the test worker (a long spawnSync starves vitest's RPC). */
-const runAsync = (command: string, args: string[]) =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(command, args, { cwd: repoRoot });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-const train = (...args: string[]) => runAsync(midigptBin, ['train', '--config', config, '--data', data, ...args]);
+const train = (...args: string[]) => midigptAsync(['train', '--config', config, '--data', data, ...args]);
 
 beforeAll(() => {
   const input = path.join(work, 'midi');
@@ -53,10 +43,9 @@ beforeAll(() => {
 });
 
 describe('trainer units (python -m unittest)', () => {
-  it('pass', () => {
-    const run = spawnSync('/usr/bin/python3', ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], {
+  it('pass', { timeout: 240_000 }, async () => {
+    const run = await runAsync('/usr/bin/python3', ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], {
       cwd: path.join(repoRoot, 'packages/train'),
-      encoding: 'utf8',
       env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
     });
     expect(run.stderr).toMatch(/Ran \d+ tests/);
@@ -105,20 +94,20 @@ describe('midigpt train', { timeout: 240_000 }, () => {
     // It starts where the bundle ended, far below the untrained model's first loss.
     expect(metrics(tuned)[0]!['train/loss']!).toBeLessThan(metrics(full)[0]!['train/loss']! - 1);
     const onnx = path.join(work, 'tuned.onnx');
-    expect(midigpt(['convert', path.join(tuned, 'model_final.safetensors'), '-o', onnx]).status).toBe(0);
+    expect((await midigptAsync(['convert', path.join(tuned, 'model_final.safetensors'), '-o', onnx])).status).toBe(0);
     const out = path.join(work, 'infilled.mid');
-    const infill = midigpt(['infill', path.join(pop909, '001.mid'), '-o', out, '--track', '0', '--bars', '4-5', '--model', onnx, '--seed', '1']);
+    const infill = await midigptAsync(['infill', path.join(pop909, '001.mid'), '-o', out, '--track', '0', '--bars', '4-5', '--model', onnx, '--seed', '1']);
     expect(infill.stderr).toBe('');
     expect(infill.status).toBe(0);
     expect(existsSync(out)).toBe(true);
   });
 
-  it('fine-tunes the shipped default model (its float16 checkpoint)', () => {
+  it('fine-tunes the shipped default model (its float16 checkpoint)', async () => {
     const shape = JSON.parse(readFileSync(path.join(repoRoot, 'packages/train/configs/pop909-default.json'), 'utf8'));
     const tuneConfig = path.join(work, 'tune-default.json');
     writeFileSync(tuneConfig, JSON.stringify({ ...shape, max_seq_len: 512, per_device_batch_size: 2, max_steps: 3, warmup_steps: 1, logging_steps: 1, eval_steps: 3, save_steps: 3, precision: 'fp32' }));
     const out = path.join(work, 'tuned-default');
-    const run = midigpt(['train', '--config', tuneConfig, '--data', data, '--out', out, '--init-from', path.join(repoRoot, 'packages/default-model/checkpoint.safetensors')]);
+    const run = await midigptAsync(['train', '--config', tuneConfig, '--data', data, '--out', out, '--init-from', path.join(repoRoot, 'packages/default-model/checkpoint.safetensors')]);
     expect(run.stderr).toMatch(/fine-tuning from/);
     expect(run.status).toBe(0);
     // A trained model's loss from the first step: an untrained one starts near 6.5.
@@ -128,9 +117,8 @@ describe('midigpt train', { timeout: 240_000 }, () => {
 
   it('evaluates a bundle on the validation set, beside the unigram and untrained baselines', async () => {
     expect((await trainedOnce()).status).toBe(0);
-    const run = spawnSync('/usr/bin/python3', ['-m', 'midigpt_train.evaluate', '--config', config, '--data', data, '--bundle', path.join(full, 'model_final.safetensors'), '--steps', '40', '--unigram-samples', '50'], {
+    const run = await runAsync('/usr/bin/python3', ['-m', 'midigpt_train.evaluate', '--config', config, '--data', data, '--bundle', path.join(full, 'model_final.safetensors'), '--steps', '40', '--unigram-samples', '50'], {
       cwd: path.join(repoRoot, 'packages/train'),
-      encoding: 'utf8',
       env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', MIDIGPT_CLI: midigptBin },
     });
     expect(run.stderr).toBe('');
