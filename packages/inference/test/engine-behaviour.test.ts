@@ -63,6 +63,16 @@ describe('attempts and checks (scripted model)', () => {
     );
   });
 
+  it('greedy decoding is not retried: every attempt would give the same result', async () => {
+    for (const config of [{ temperature: 0 }, { top_k: 1 }]) {
+      const { engine, model } = engineOn(silentFor(5));
+      await expect(engine.generate(score, request({ ...config, max_attempts: 3 }))).rejects.toThrow(
+        'no acceptable result after 1 attempt(s): no notes in the generated bars (greedy decoding gives the same result on every attempt',
+      );
+      expect(model.prefills).toBe(1);
+    }
+  });
+
   it('the novelty check rejects a result identical to the input (here: empty as it was)', async () => {
     const { engine } = engineOn(silentFor(5));
     await expect(engine.generate(score, request({ max_attempts: 2, silence_check: false }))).rejects.toThrow('the generated bars are identical to the input');

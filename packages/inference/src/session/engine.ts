@@ -256,7 +256,10 @@ export class InferenceEngine {
     const c = request.config;
     const results: Array<{ candidate: Score; record: StepRecord; logLikelihood: number; warnings: string[] } | undefined> = scores.map(() => undefined);
     const reasons: string[][] = scores.map(() => []);
-    for (let attempt = 0; attempt < c.max_attempts; attempt++) {
+    // Greedy decoding (temperature 0, or top_k 1 at any temperature) repeats itself: one attempt says all.
+    const greedy = c.top_k === 1 || c.temperature === 0;
+    const attempts = greedy ? 1 : c.max_attempts;
+    for (let attempt = 0; attempt < attempts; attempt++) {
       const pending = scores.map((_, k) => k).filter((k) => !results[k]);
       if (pending.length === 0) break;
       const temperature = c.temperature * c.temperature_escalation ** attempt;
@@ -279,7 +282,10 @@ export class InferenceEngine {
     }
     const failed = results.findIndex((r) => !r);
     if (failed >= 0)
-      throw new Error(`step ${index + 1}: no acceptable result after ${c.max_attempts} attempt(s): ${reasons[failed]!.join('; ')}`);
+      throw new Error(
+        `step ${index + 1}: no acceptable result after ${attempts} attempt(s): ${reasons[failed]!.join('; ')}` +
+          (greedy && c.max_attempts > 1 ? ' (greedy decoding gives the same result on every attempt: sample with a temperature above 0 and top_k other than 1, or turn the check off)' : ''),
+      );
     return results as Array<{ candidate: Score; record: StepRecord; logLikelihood: number; warnings: string[] }>;
   }
 
