@@ -115,6 +115,8 @@ const require = createRequire(import.meta.url);
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function load(): NativeAddon {
+  // A specific build (a sanitizer build in scripts/test-addon-asan.sh, a debug build) by path.
+  if (process.env.MIDIGPT_ADDON) return require(path.resolve(process.env.MIDIGPT_ADDON)) as NativeAddon;
   const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
   try {
     return nodeGypBuild(packageRoot) as NativeAddon;
