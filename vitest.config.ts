@@ -11,6 +11,7 @@ export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'tests/**/*.test.ts'],
     testTimeout: 60_000,
+    setupFiles: ['tests/support/yield-between-tests.ts'],
     pool: 'forks',
   },
 });
