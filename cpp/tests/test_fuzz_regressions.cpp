@@ -1,0 +1,45 @@
+// Regressions for what the fuzz targets of cpp/fuzz found (docs/reliability.md).
+// Each case is named after its finding; the inputs are the minimized ones, or
+// the score they stand for. Under scripts/test-cpp-sanitized.sh (ASan + UBSan)
+// each of these crashed before its fix.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "core/errors.h"
+#include "parity_configs.h"
+#include "tokenizer/encoder_config.h"
+#include "tokenizer/tokenizer.h"
+
+using namespace midigpt;
+
+namespace {
+
+Score one_bar_piece(int resolution, double beat_length) {
+  Score s;
+  s.resolution = resolution;
+  Track t;
+  Bar bar;
+  bar.beat_length = beat_length;
+  bar.notes = {{60, 90, 0, 12, 0}, {64, 90, 0, 24, 0}, {67, 90, 6, 6, 0}};
+  t.bars = {bar, bar};
+  s.tracks = {t};
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("fuzz session: a bar with an enormous beat length (float-cast overflow in rounded_bar_ticks)") {
+  // The addon accepts any positive finite beat_length; the polyphony
+  // attributes converted beat_length * resolution to int64 unchecked.
+  Tokenizer ghost(EncoderConfig::from_json(read_config("ghost_config")));
+  for (double beat_length : {1e18, 1e300, std::numeric_limits<double>::max()}) {
+    const Score prepared = ghost.prepare(one_bar_piece(12, beat_length));
+    REQUIRE(prepared.tracks.size() == 1);
+    CHECK(prepared.tracks[0].attributes.count("min_polyphony") == 1);
+    CHECK(prepared.tracks[0].attributes.count("max_polyphony") == 1);
+  }
+}
