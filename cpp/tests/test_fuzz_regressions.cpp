@@ -43,3 +43,10 @@ TEST_CASE("fuzz session: a bar with an enormous beat length (float-cast overflow
     CHECK(prepared.tracks[0].attributes.count("max_polyphony") == 1);
   }
 }
+
+TEST_CASE("fuzz encoder_config: a number no double holds escaped as nlohmann's out_of_range, not ConfigError") {
+  // Found as {"0": [..., 11e4006, ...]}: the JSON parser throws out_of_range
+  // (406), which from_json let through.
+  CHECK_THROWS_AS(EncoderConfig::from_json(std::string(R"({"resolution": 11e4006})")), ConfigError);
+  CHECK_THROWS_AS(EncoderConfig::from_json(std::string(R"({"x": [1, -1e400]})")), ConfigError);
+}
