@@ -25,8 +25,11 @@ std::vector<GenerationStep> split_autoregressive_steps(const std::vector<Generat
         if (m[2] == track) part.bar_mapping.push_back(m);
       // Other tracks' targets of this window are not shown: they are generated
       // by their own part (earlier parts' results come back as context).
+      // (A step from a caller may have a shorter context grid than its targets.)
       for (const auto& [t, b] : step.bars_to_generate)
-        if (t != track) part.context[t][b] = false;
+        if (t != track && t >= 0 && static_cast<size_t>(t) < part.context.size() && b >= 0 &&
+            static_cast<size_t>(b) < part.context[t].size())
+          part.context[t][b] = false;
       out.push_back(std::move(part));
     }
   }

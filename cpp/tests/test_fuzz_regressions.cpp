@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/errors.h"
+#include "generation/step_fixes.h"
 #include "parity_configs.h"
 #include "tokenizer/encoder_config.h"
 #include "tokenizer/tokenizer.h"
@@ -49,4 +50,19 @@ TEST_CASE("fuzz encoder_config: a number no double holds escaped as nlohmann's o
   // (406), which from_json let through.
   CHECK_THROWS_AS(EncoderConfig::from_json(std::string(R"({"resolution": 11e4006})")), ConfigError);
   CHECK_THROWS_AS(EncoderConfig::from_json(std::string(R"({"x": [1, -1e400]})")), ConfigError);
+}
+
+TEST_CASE("fuzz session: split_autoregressive_steps with targets outside the step's context grid (out-of-bounds write)") {
+  // A step as a caller of the native binding may send it: an AR step with
+  // targets on two tracks and a context grid that does not cover them.
+  GenerationStep step;
+  step.start_bar = 0;
+  step.end_bar = 2;
+  step.is_autoregressive = true;
+  step.bars_to_generate = {{0, 0}, {1, 1}, {2, 0}};
+  step.context = {{false}};  // one track, one bar
+  const auto parts = split_autoregressive_steps({step});
+  REQUIRE(parts.size() == 3);
+  for (const auto& part : parts) CHECK(part.bars_to_generate.size() == 1);
+  CHECK(parts[1].context == std::vector<std::vector<bool>>{{false}});
 }
