@@ -17,7 +17,12 @@ void transpose(Score& score, int semitones) {
 void scale_velocity(Score& score, double factor) {
   for (Track& track : score.tracks)
     for (Bar& bar : track.bars)
-      for (Note& note : bar.notes) note.velocity = std::clamp(static_cast<int>(std::trunc(note.velocity * factor)), 1, 127);
+      for (Note& note : bar.notes) {
+        // Clamped as a double: a score's velocity may be any int, and v * factor
+        // beyond int (or NaN, for 0 * inf) has no defined conversion.
+        const double v = std::trunc(note.velocity * factor);
+        note.velocity = std::isnan(v) ? 1 : static_cast<int>(std::clamp(v, 1.0, 127.0));
+      }
 }
 
 namespace {

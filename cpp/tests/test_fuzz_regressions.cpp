@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/errors.h"
+#include "dataset/augment.h"
 #include "generation/step_fixes.h"
 #include "parity_configs.h"
 #include "tokenizer/encoder_config.h"
@@ -65,4 +66,24 @@ TEST_CASE("fuzz session: split_autoregressive_steps with targets outside the ste
   REQUIRE(parts.size() == 3);
   for (const auto& part : parts) CHECK(part.bars_to_generate.size() == 1);
   CHECK(parts[1].context == std::vector<std::vector<bool>>{{false}});
+}
+
+TEST_CASE("fuzz sample: velocity scaling of velocities beyond int after scaling (float-cast overflow)") {
+  Score s;
+  Track t;
+  Bar b;
+  b.notes = {{60, 2147483647, 0, 1, 0}, {61, -2147483647, 0, 1, 0}, {62, 0, 0, 1, 0}, {63, 100, 0, 1, 0}};
+  t.bars = {b};
+  s.tracks = {t};
+  Score big = s;
+  dataset::scale_velocity(big, 1.5);
+  const auto& n = big.tracks[0].bars[0].notes;
+  CHECK(n[0].velocity == 127);
+  CHECK(n[1].velocity == 1);
+  CHECK(n[2].velocity == 1);
+  CHECK(n[3].velocity == 127);  // trunc(150) clamped, as before
+  Score inf = s;
+  dataset::scale_velocity(inf, std::numeric_limits<double>::infinity());  // 0 * inf is NaN
+  CHECK(inf.tracks[0].bars[0].notes[2].velocity == 1);
+  CHECK(inf.tracks[0].bars[0].notes[3].velocity == 127);
 }
