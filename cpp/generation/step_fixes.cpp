@@ -1,6 +1,9 @@
 #include "generation/step_fixes.h"
 
+#include <charconv>
+#include <cstdint>
 #include <map>
+#include <system_error>
 #include <string>
 
 #include "core/errors.h"
@@ -41,14 +44,22 @@ void rekey_bar_attributes(Score& score, int start) {
     std::map<std::string, int> keyed;
     for (const auto& [key, value] : track.attributes) {
       const auto underscore = key.rfind('_');
-      const bool bar_key = key.rfind("bar_", 0) == 0 && underscore != std::string::npos && underscore > 4 &&
-                           key.find_first_not_of("0123456789", underscore + 1) == std::string::npos && underscore + 1 < key.size();
+      bool bar_key = key.rfind("bar_", 0) == 0 && underscore != std::string::npos && underscore > 4 &&
+                     key.find_first_not_of("0123456789", underscore + 1) == std::string::npos && underscore + 1 < key.size();
+      // A bar number must fit an int to name a bar; longer digit runs (which
+      // made stol throw) leave the key as it is, like any other key.
+      int bar = 0;
+      if (bar_key) {
+        const char* first = key.data() + underscore + 1;
+        const char* last = key.data() + key.size();
+        const auto [end, error] = std::from_chars(first, last, bar);
+        bar_key = error == std::errc() && end == last;
+      }
       if (!bar_key) {
         keyed[key] = value;
         continue;
       }
-      const long bar = std::stol(key.substr(underscore + 1));
-      if (bar >= start) keyed[key.substr(0, underscore + 1) + std::to_string(bar - start)] = value;
+      if (bar >= start) keyed[key.substr(0, underscore + 1) + std::to_string(int64_t(bar) - start)] = value;
     }
     track.attributes = std::move(keyed);
   }

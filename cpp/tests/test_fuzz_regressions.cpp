@@ -11,6 +11,7 @@
 
 #include "core/errors.h"
 #include "dataset/augment.h"
+#include "dataset/sample.h"
 #include "generation/step_fixes.h"
 #include "parity_configs.h"
 #include "tokenizer/encoder_config.h"
@@ -87,3 +88,29 @@ TEST_CASE("fuzz sample: velocity scaling of velocities beyond int after scaling 
   CHECK(inf.tracks[0].bars[0].notes[2].velocity == 1);
   CHECK(inf.tracks[0].bars[0].notes[3].velocity == 127);
 }
+
+TEST_CASE("fuzz session: rekey_bar_attributes with a bar number beyond long (std::stol threw out_of_range)") {
+  Score s;
+  Track t;
+  t.attributes = {{"bar_Tension_99999999999999999999999", 1},
+                  {"bar_Tension_2147483648", 2},
+                  {"bar_Tension_2147483647", 3},
+                  {"bar_Tension_5", 4},
+                  {"bar_Tension_1", 5},
+                  {"note_density", 6}};
+  s.tracks = {t};
+  rekey_bar_attributes(s, -1);
+  const auto& a = s.tracks[0].attributes;
+  CHECK(a.at("bar_Tension_99999999999999999999999") == 1);  // not a bar number: kept as it is
+  CHECK(a.at("bar_Tension_2147483648") == 2);
+  CHECK(a.at("bar_Tension_6") == 4);
+  CHECK(a.at("bar_Tension_2") == 5);
+  CHECK(a.count("bar_Tension_2147483647") == 0);
+  CHECK(a.at("note_density") == 6);
+  Score shifted;
+  shifted.tracks = {t};
+  rekey_bar_attributes(shifted, 3);
+  CHECK(shifted.tracks[0].attributes.at("bar_Tension_2") == 4);
+  CHECK(shifted.tracks[0].attributes.count("bar_Tension_-2") == 0);  // bars before the window are dropped
+}
+
