@@ -114,3 +114,28 @@ TEST_CASE("fuzz session: rekey_bar_attributes with a bar number beyond long (std
   CHECK(shifted.tracks[0].attributes.count("bar_Tension_-2") == 0);  // bars before the window are dropped
 }
 
+TEST_CASE("fuzz sample: max_tracks of 10^9 walked a billion track counts (a hang)") {
+  Tokenizer yellow(EncoderConfig::from_json(read_config("yellow_encoder")));
+  Score piece;
+  for (int t = 0; t < 3; ++t) {
+    Track track;
+    track.instrument = t;
+    for (int b = 0; b < 8; ++b) {
+      Bar bar;
+      bar.notes = {{60 + t, 80, 0, 480, 0}, {64 + t, 80, 960, 480, 0}};
+      track.bars.push_back(bar);
+    }
+    piece.tracks.push_back(track);
+  }
+  dataset::SampleOptions options;
+  options.infill_probability = 0;
+  options.max_tracks = 3;
+  dataset::SampleRng a(11);
+  const auto expected = dataset::build_sample(piece, yellow, options, a);
+  options.max_tracks = 1000000000;
+  dataset::check_sample_options(yellow, options);
+  dataset::SampleRng b(11);
+  const auto sample = dataset::build_sample(piece, yellow, options, b);
+  CHECK(sample.tokens == expected.tokens);  // the same draws: larger counts never drew anything
+  CHECK(sample.tracks == 3);
+}
