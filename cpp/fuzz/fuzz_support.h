@@ -117,6 +117,13 @@ struct ScoreShape {
 // A score from the fuzz bytes (reads until the shape is filled or the bytes end).
 Score make_score(FuzzInput& in, const ScoreShape& shape);
 
+// Known, reported (fixed on the hardening branch): resample narrows its
+// int64 results (onsets, durations) to int unchecked, and converts the delta
+// residual of a note far before the grid (true position below 0) from a
+// double beyond int (UB). True when resample(score, resolution, use_delta)
+// would meet either, so the harnesses can step around it.
+bool resample_overflows(const Score& score, int resolution, bool use_delta);
+
 // A short description of a score for failure messages.
 std::string describe(const Score& score);
 

@@ -145,7 +145,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } catch (const Error&) {
       return 0;
     }
-    check_fixed_point(s1);
+    // Grids of many bars (up to the reader's 4 M slot guard) take seconds to
+    // write and read; fuzz_smf_read covers them.
+    size_t slots = 0;
+    for (const Track& t : s1.tracks) slots += t.bars.size();
+    if (slots <= 20000) check_fixed_point(s1);
     return 0;
   }
   fuzz::FuzzInput in(data + 1, size - 1);
