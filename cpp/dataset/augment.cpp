@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 namespace midigpt::dataset {
@@ -10,7 +11,8 @@ void transpose(Score& score, int semitones) {
   for (Track& track : score.tracks) {
     if (track.type == TrackType::Drum) continue;  // drum pitches are instruments, not notes
     for (Bar& bar : track.bars)
-      for (Note& note : bar.notes) note.pitch = std::clamp(note.pitch + semitones, 0, 127);
+      for (Note& note : bar.notes)  // summed in int64: a score's pitch may be any int
+        note.pitch = static_cast<int>(std::clamp<int64_t>(int64_t(note.pitch) + semitones, 0, 127));
   }
 }
 

@@ -139,3 +139,22 @@ TEST_CASE("fuzz sample: max_tracks of 10^9 walked a billion track counts (a hang
   CHECK(sample.tokens == expected.tokens);  // the same draws: larger counts never drew anything
   CHECK(sample.tracks == 3);
 }
+
+TEST_CASE("fuzz sample: transposing a pitch near INT_MIN (signed overflow in transpose)") {
+  Score s;
+  Track t;
+  Bar b;
+  b.notes = {{-2147483647 - 1, 90, 0, 1, 0}, {2147483647, 90, 0, 1, 0}, {60, 90, 0, 1, 0}};
+  t.bars = {b};
+  s.tracks = {t};
+  Score down = s;
+  dataset::transpose(down, -6);
+  CHECK(down.tracks[0].bars[0].notes[0].pitch == 0);
+  CHECK(down.tracks[0].bars[0].notes[1].pitch == 127);
+  CHECK(down.tracks[0].bars[0].notes[2].pitch == 54);
+  Score up = s;
+  dataset::transpose(up, 6);
+  CHECK(up.tracks[0].bars[0].notes[0].pitch == 0);
+  CHECK(up.tracks[0].bars[0].notes[1].pitch == 127);
+  CHECK(up.tracks[0].bars[0].notes[2].pitch == 66);
+}
