@@ -160,6 +160,7 @@ std::string describe(const Score& score) {
     for (size_t b = 0; b < track.bars.size() && b < 8; ++b) {
       const Bar& bar = track.bars[b];
       out += " [" + std::to_string(bar.ts_numerator) + "/" + std::to_string(bar.ts_denominator);
+      if (bar.beat_length != 4.0 * bar.ts_numerator / bar.ts_denominator) out += " len " + std::to_string(bar.beat_length);
       for (size_t k = 0; k < bar.notes.size() && k < 6; ++k) {
         const Note& n = bar.notes[k];
         out += " (" + std::to_string(n.pitch) + " v" + std::to_string(n.velocity) + " @" + std::to_string(n.onset_ticks) +
