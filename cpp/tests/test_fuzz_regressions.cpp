@@ -13,6 +13,7 @@
 #include "dataset/augment.h"
 #include "dataset/sample.h"
 #include "generation/step_fixes.h"
+#include "generation/step_planner.h"
 #include "parity_configs.h"
 #include "tokenizer/encoder_config.h"
 #include "tokenizer/tokenizer.h"
@@ -158,3 +159,21 @@ TEST_CASE("fuzz sample: transposing a pitch near INT_MIN (signed overflow in tra
   CHECK(up.tracks[0].bars[0].notes[1].pitch == 127);
   CHECK(up.tracks[0].bars[0].notes[2].pitch == 66);
 }
+
+TEST_CASE("fuzz session: plan_steps with model_dim INT_MAX (signed overflow in the window arithmetic)") {
+  SelectionMask mask;
+  mask.selected = {{true, false, true, true, false, true}, {false, true, true, false, false, false}};
+  mask.autoregressive = {true, false};
+  for (int bars_per_step : {0, 1, 2, 2147483647}) {
+    const auto huge = plan_steps(mask, 2147483647, bars_per_step, 1);
+    const auto large = plan_steps(mask, 1000, bars_per_step == 2147483647 ? 1000 : bars_per_step, 1);
+    REQUIRE(huge.size() == large.size());
+    for (size_t i = 0; i < huge.size(); ++i) {
+      CHECK(huge[i].start_bar == large[i].start_bar);
+      CHECK(huge[i].end_bar == large[i].end_bar);
+      CHECK(huge[i].bars_to_generate == large[i].bars_to_generate);
+      CHECK(huge[i].context == large[i].context);
+    }
+  }
+}
+
