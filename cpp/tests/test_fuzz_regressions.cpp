@@ -177,3 +177,25 @@ TEST_CASE("fuzz session: plan_steps with model_dim INT_MAX (signed overflow in t
   }
 }
 
+TEST_CASE("fuzz sample: encoding a note of duration INT_MIN (signed overflow in the NoteDuration value)") {
+  Tokenizer yellow(EncoderConfig::from_json(read_config("yellow_encoder")));
+  const auto& config = yellow.config();
+  Score s;
+  s.resolution = config.resolution;
+  Track t;
+  Bar b;
+  b.notes = {{60, 90, 0, -2147483647 - 1, 0}, {62, 90, 0, 0, 0}, {64, 90, 0, 1, 0}};
+  t.bars = {b, b, b, b};
+  s.tracks = {t};
+  EncodeOptions opts;
+  if (config.num_bars_map) opts.window_bars = config.num_bars_map->front();
+  const auto tokens = yellow.encoder().encode(s, opts).tokens;
+  const int shortest = yellow.vocab().encode(TokenType::NoteDuration, 0);
+  int durations = 0;
+  for (size_t i = 0; i < tokens.size(); ++i)
+    if (yellow.vocab().decode(tokens[i]).type == TokenType::NoteDuration) {
+      CHECK(tokens[i] == shortest);
+      ++durations;
+    }
+  CHECK(durations == 12);
+}
