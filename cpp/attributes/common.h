@@ -41,7 +41,7 @@ int64_t quantile_index(int64_t n, double q);
 int64_t quantile(const ValueCounts& values, double q);
 
 // Bar length in ticks as the polyphony attributes measure it:
-// round_even(beat_length * resolution).
+// round_even(beat_length * resolution), pinned to +-2^31 (NaN gives 0).
 int64_t rounded_bar_ticks(const Bar& bar, int resolution);
 
 // Python's `x % 12` for a pitch: never negative.

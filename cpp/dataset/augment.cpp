@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 namespace midigpt::dataset {
@@ -10,14 +11,20 @@ void transpose(Score& score, int semitones) {
   for (Track& track : score.tracks) {
     if (track.type == TrackType::Drum) continue;  // drum pitches are instruments, not notes
     for (Bar& bar : track.bars)
-      for (Note& note : bar.notes) note.pitch = std::clamp(note.pitch + semitones, 0, 127);
+      for (Note& note : bar.notes)  // summed in int64: a score's pitch may be any int
+        note.pitch = static_cast<int>(std::clamp<int64_t>(int64_t(note.pitch) + semitones, 0, 127));
   }
 }
 
 void scale_velocity(Score& score, double factor) {
   for (Track& track : score.tracks)
     for (Bar& bar : track.bars)
-      for (Note& note : bar.notes) note.velocity = std::clamp(static_cast<int>(std::trunc(note.velocity * factor)), 1, 127);
+      for (Note& note : bar.notes) {
+        // Clamped as a double: a score's velocity may be any int, and v * factor
+        // beyond int (or NaN, for 0 * inf) has no defined conversion.
+        const double v = std::trunc(note.velocity * factor);
+        note.velocity = std::isnan(v) ? 1 : static_cast<int>(std::clamp(v, 1.0, 127.0));
+      }
 }
 
 namespace {

@@ -1,6 +1,8 @@
 #include "dataset/sample.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <exception>
 #include <string>
 
 #include "core/errors.h"
@@ -65,7 +67,11 @@ TrainingSample build_sample(const Score& piece, const Tokenizer& tokenizer, cons
   const std::vector<int> sizes = window_sizes(tokenizer);
   const size_t first = rng.below(sizes.size());
   for (size_t s = first; s < sizes.size(); ++s) {  // the drawn size, then the smaller ones
-    for (int tracks = options.max_tracks; tracks >= options.min_tracks; --tracks) {
+    // Windows of more tracks than the piece has never exist (select_window
+    // refuses them without drawing), so the walk starts at the piece's count:
+    // max_tracks may be as large as 10^9.
+    const int most = static_cast<int>(std::min<int64_t>(options.max_tracks, static_cast<int64_t>(score.tracks.size())));
+    for (int tracks = most; tracks >= options.min_tracks; --tracks) {
       std::optional<Score> window = select_window(score, sizes[s], tracks, options.min_fill_ratio, rng);
       if (!window) continue;
       Cells cells;

@@ -1,6 +1,9 @@
 #include "generation/step_fixes.h"
 
+#include <charconv>
+#include <cstdint>
 #include <map>
+#include <system_error>
 #include <string>
 
 #include "core/errors.h"
@@ -25,8 +28,11 @@ std::vector<GenerationStep> split_autoregressive_steps(const std::vector<Generat
         if (m[2] == track) part.bar_mapping.push_back(m);
       // Other tracks' targets of this window are not shown: they are generated
       // by their own part (earlier parts' results come back as context).
+      // (A step from a caller may have a shorter context grid than its targets.)
       for (const auto& [t, b] : step.bars_to_generate)
-        if (t != track) part.context[t][b] = false;
+        if (t != track && t >= 0 && static_cast<size_t>(t) < part.context.size() && b >= 0 &&
+            static_cast<size_t>(b) < part.context[t].size())
+          part.context[t][b] = false;
       out.push_back(std::move(part));
     }
   }
@@ -38,14 +44,22 @@ void rekey_bar_attributes(Score& score, int start) {
     std::map<std::string, int> keyed;
     for (const auto& [key, value] : track.attributes) {
       const auto underscore = key.rfind('_');
-      const bool bar_key = key.rfind("bar_", 0) == 0 && underscore != std::string::npos && underscore > 4 &&
-                           key.find_first_not_of("0123456789", underscore + 1) == std::string::npos && underscore + 1 < key.size();
+      bool bar_key = key.rfind("bar_", 0) == 0 && underscore != std::string::npos && underscore > 4 &&
+                     key.find_first_not_of("0123456789", underscore + 1) == std::string::npos && underscore + 1 < key.size();
+      // A bar number must fit an int to name a bar; longer digit runs (which
+      // made stol throw) leave the key as it is, like any other key.
+      int bar = 0;
+      if (bar_key) {
+        const char* first = key.data() + underscore + 1;
+        const char* last = key.data() + key.size();
+        const auto [end, error] = std::from_chars(first, last, bar);
+        bar_key = error == std::errc() && end == last;
+      }
       if (!bar_key) {
         keyed[key] = value;
         continue;
       }
-      const long bar = std::stol(key.substr(underscore + 1));
-      if (bar >= start) keyed[key.substr(0, underscore + 1) + std::to_string(bar - start)] = value;
+      if (bar >= start) keyed[key.substr(0, underscore + 1) + std::to_string(int64_t(bar) - start)] = value;
     }
     track.attributes = std::move(keyed);
   }

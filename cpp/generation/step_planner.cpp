@@ -1,6 +1,7 @@
 #include "generation/step_planner.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 
 #include "core/errors.h"
@@ -50,24 +51,26 @@ class Planner {
     for (int i = 0; i < nt_; i += tps_) {
       for (int j = 0; j < nb_; j += bps_) {
         const int tracks = std::min(tps_, nt_ - i);
-        int start, kernel_from, kernel_to;  // kernel in local bars [from, to)
+        // In int64: model_dim (and so bars_per_step) may be as large as INT_MAX.
+        int64_t start, kernel_from, kernel_to;  // kernel in local bars [from, to)
         if (ar) {
-          const int right = std::max(j + md_ - nb_, 0);
+          const int64_t right = std::max<int64_t>(int64_t(j) + md_ - nb_, 0);
           start = std::min(j, std::max(0, nb_ - md_));
           kernel_from = j > 0 ? context_bars + right : 0;
           kernel_to = md_;
         } else {
           start = std::clamp(j - context_bars, 0, std::max(0, nb_ - md_));
           kernel_from = j - start;
-          kernel_to = std::min(md_, j - start + bps_);
+          kernel_to = std::min<int64_t>(md_, j - start + int64_t(bps_));
         }
         window(ar, sel, i, tracks, start, kernel_from, kernel_to);
       }
     }
   }
 
-  void window(bool ar, const Grid& sel, int first_track, int tracks, int start, int kernel_from, int kernel_to) {
-    const int end = std::min(start + md_, nb_);
+  void window(bool ar, const Grid& sel, int first_track, int tracks, int64_t start64, int64_t kernel_from, int64_t kernel_to) {
+    const int start = static_cast<int>(start64);  // in [0, nb)
+    const int end = static_cast<int>(std::min<int64_t>(start64 + md_, nb_));
     Grid target(nt_, std::vector<bool>(nb_, false));
     bool any = false;
     for (int tr = first_track; tr < first_track + tracks; ++tr)

@@ -184,7 +184,8 @@ class Encoder::Run {
     emit_clamped(TokenType::NoteOnset, n.pitch);
     if (!drum && has(TokenType::NoteDuration)) {
       const int size = vocab_.domain_size(TokenType::NoteDuration);
-      emit_clamped(TokenType::NoteDuration, std::max(0, std::min(n.duration_ticks, size) - 1));
+      // (A duration of 0 or less, INT_MIN included, is the shortest token.)
+      emit_clamped(TokenType::NoteDuration, n.duration_ticks < 1 ? 0 : std::min(n.duration_ticks, size) - 1);
     }
   }
 

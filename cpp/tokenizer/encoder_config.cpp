@@ -130,7 +130,8 @@ EncoderConfig EncoderConfig::from_json(const std::string& text) {
   json j;
   try {
     j = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // parse_error, and out_of_range for a number no double holds (1e400)
     throw ConfigError(std::string("encoder config is not valid JSON: ") + e.what());
   }
   return from_json(j);
