@@ -409,7 +409,8 @@ MergeResult write_midi_over(const uint8_t* source, size_t size, const Score& sco
   for (size_t c = 0; c < file.chunks.size(); ++c) {
     const smf::Chunk& chunk = file.chunks[c];
     ChunkEdit& edit = edits[c];
-    if (!edit.changed && planned[c].empty()) continue;
+    // A chunk whose generated cells held no notes and got none may still lose its controllers there.
+    if (!edit.changed && planned[c].empty() && !(options.drop_controllers && !cell_ranges[c].empty())) continue;
     // Lanes were filled with event indices (file order); turn them into ticks.
     for (Lane& lane : edit.lanes) {
       std::sort(lane.notes.begin(), lane.notes.end());

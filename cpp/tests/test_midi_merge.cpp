@@ -140,6 +140,25 @@ TEST_CASE("drop_controllers clears the generated bars and restores the state aft
   CHECK(controllers == expected);
 }
 
+TEST_CASE("drop_controllers also clears a generated bar that stays empty") {
+  // Notes in bar 0 only; the pedal moves in bar 1. Bar 1 is generated and comes back empty.
+  test::TrackBytes piano;
+  piano.time_signature(0, 4, 2).program(0, 0, 0).on(0, 0, 60, 90).off(480, 0, 60);
+  // (the signature repeated at bar 1 makes the grid two bars long, as the writer does for empty last bars)
+  piano.time_signature(1440, 4, 2).add(0, {0xB0, 64, 127}).add(480, {0xB0, 64, 0}).add(960, {0xB0, 64, 127}).end(480);
+  const test::Bytes src = test::midi(480, {piano});
+  Score score = read(src);
+  REQUIRE(score.tracks[0].bars.size() == 2);
+  const MergeResult out = merge(src, score, {{0, 1}}, {.drop_controllers = true});
+  std::vector<EventRow> controllers;
+  for (const auto& row : others_of(parse_all(out.bytes), out.bytes))
+    if ((std::get<2>(row)[0] & 0xF0) == 0xB0) controllers.push_back(row);
+  // The three pedal events in bar 1 are gone; the pedal is down again where the bar ends, as it was.
+  CHECK(controllers == std::vector<EventRow>{{0, 3840, {0xB0, 64, 127}}});
+  CHECK(std::get<1>(others_of(parse_all(out.bytes), out.bytes).back()) == 3840);
+  CHECK(merge(src, score, {{0, 1}}).bytes == src);  // kept by default: the file as it was
+}
+
 TEST_CASE("a new track gets its own chunk, a free channel and a program change") {
   const test::Bytes src = piano_file();
   Score score = read(src);
