@@ -173,47 +173,41 @@ TEST_CASE("instrument and genre groupings") {
   CHECK_THROWS_AS(cfg.genre_grouping->encode("polka"), EncodeError);
 }
 
+// The ConfigError message of a config, or "no error".
+static std::string config_error_of(const std::string& json) {
+  try {
+    EncoderConfig::from_json(json);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
 TEST_CASE("malformed configs give clear errors") {
-  auto error_of = [](const std::string& json) -> std::string {
-    try {
-      EncoderConfig::from_json(json);
-    } catch (const ConfigError& e) {
-      return e.what();
-    }
-    return "no error";
-  };
-  CHECK(error_of("{").find("not valid JSON") != std::string::npos);
-  CHECK(error_of("[]").find("must be a JSON object") != std::string::npos);
-  CHECK(error_of(R"({"resolution": "12"})").find("\"resolution\" must be an integer") != std::string::npos);
-  CHECK(error_of(R"({"resolution": 0})").find("must be between 1 and") != std::string::npos);
-  CHECK(error_of(R"({"pitch_range": [0]})").find("pitch_range") != std::string::npos);
-  CHECK(error_of(R"({"time_signatures": ["4-4"]})").find("numerator/denominator") != std::string::npos);
-  CHECK(error_of(R"({"token_domains": [{"type": "Banana", "domain_size": 2}]})").find("unknown token type \"Banana\"") !=
+  CHECK(config_error_of("{").find("not valid JSON") != std::string::npos);
+  CHECK(config_error_of("[]").find("must be a JSON object") != std::string::npos);
+  CHECK(config_error_of(R"({"resolution": "12"})").find("\"resolution\" must be an integer") != std::string::npos);
+  CHECK(config_error_of(R"({"resolution": 0})").find("must be between 1 and") != std::string::npos);
+  CHECK(config_error_of(R"({"pitch_range": [0]})").find("pitch_range") != std::string::npos);
+  CHECK(config_error_of(R"({"time_signatures": ["4-4"]})").find("numerator/denominator") != std::string::npos);
+  CHECK(config_error_of(R"({"token_domains": [{"type": "Banana", "domain_size": 2}]})").find("unknown token type \"Banana\"") !=
         std::string::npos);
-  CHECK(error_of(R"({"token_domains": [{"type": "Bar"}]})").find("domain_size") != std::string::npos);
-  CHECK(error_of(R"({"supports_infill": 1})").find("true or false") != std::string::npos);
-  CHECK(error_of(R"({"num_bars_map": [4, "8"]})").find("num_bars_map") != std::string::npos);
-  CHECK(error_of(R"({"genre_groups": {"pop": "pop"}})").find("genre_groups.pop") != std::string::npos);
+  CHECK(config_error_of(R"({"token_domains": [{"type": "Bar"}]})").find("domain_size") != std::string::npos);
+  CHECK(config_error_of(R"({"supports_infill": 1})").find("true or false") != std::string::npos);
+  CHECK(config_error_of(R"({"num_bars_map": [4, "8"]})").find("num_bars_map") != std::string::npos);
+  CHECK(config_error_of(R"({"genre_groups": {"pop": "pop"}})").find("genre_groups.pop") != std::string::npos);
 }
 
 TEST_CASE("a token type listed twice in token_domains is refused, aliases included") {
-  auto error_of = [](const std::string& json) -> std::string {
-    try {
-      EncoderConfig::from_json(json);
-    } catch (const ConfigError& e) {
-      return e.what();
-    }
-    return "no error";
-  };
   // The reference would take Bar's size from the first entry and its offset
   // from the last: Bar ids 3..42 in a vocabulary of 4 ids.
   const std::string twice = R"({"token_domains": [{"type": "Bar", "domain_size": 1},
       {"type": "Track", "domain_size": 2}, {"type": "Bar", "domain_size": 40}]})";
-  CHECK(error_of(twice).find("\"token_domains[2].type\" lists token type \"Bar\" again (token_domains[0]") !=
+  CHECK(config_error_of(twice).find("\"token_domains[2].type\" lists token type \"Bar\" again (token_domains[0]") !=
         std::string::npos);
   const std::string alias = R"({"token_domains": [{"type": "PitchClassSet", "domain_size": 12},
       {"type": "BarLevelPitchClassSet", "domain_size": 4096}]})";
-  CHECK(error_of(alias).find("lists token type \"BarLevelPitchClassSet\" again") != std::string::npos);
+  CHECK(config_error_of(alias).find("lists token type \"BarLevelPitchClassSet\" again") != std::string::npos);
   // A config built in code does not get past the vocabulary either.
   EncoderConfig built;
   built.token_domains = {{TokenType::Bar, 1}, {TokenType::Track, 2}, {TokenType::Bar, 40}};
@@ -221,20 +215,12 @@ TEST_CASE("a token type listed twice in token_domains is refused, aliases includ
 }
 
 TEST_CASE("time signatures beyond what MIDI can state are refused") {
-  auto error_of = [](const std::string& json) -> std::string {
-    try {
-      EncoderConfig::from_json(json);
-    } catch (const ConfigError& e) {
-      return e.what();
-    }
-    return "no error";
-  };
   // The TimeAbsolutePos size is numerator * 4 * resolution / denominator,
   // which overflowed an int (undefined behaviour) for such entries.
-  CHECK(error_of(R"({"time_signatures": ["2000000000/1"]})").find("\"2000000000/1\"") != std::string::npos);
-  CHECK(error_of(R"({"time_signatures": ["256/4"]})").find("numerator from 1 to 255") != std::string::npos);
-  CHECK(error_of(R"({"time_signatures": ["4/2147483647"]})").find("denominator from 1 to 128") != std::string::npos);
-  CHECK(error_of(R"({"time_signatures": ["255/1", "1/128"]})") == "no error");
+  CHECK(config_error_of(R"({"time_signatures": ["2000000000/1"]})").find("\"2000000000/1\"") != std::string::npos);
+  CHECK(config_error_of(R"({"time_signatures": ["256/4"]})").find("numerator from 1 to 255") != std::string::npos);
+  CHECK(config_error_of(R"({"time_signatures": ["4/2147483647"]})").find("denominator from 1 to 128") != std::string::npos);
+  CHECK(config_error_of(R"({"time_signatures": ["255/1", "1/128"]})") == "no error");
 }
 
 TEST_CASE("a microtiming delta of INT_MIN encodes as the largest negative delta") {
