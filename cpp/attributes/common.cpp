@@ -23,16 +23,6 @@ int64_t quantile(const ValueCounts& values, double q) {
   return values.rbegin()->first;  // unreachable: index < n
 }
 
-int64_t rounded_bar_ticks(const Bar& bar, int resolution) {
-  // Pinned like trunc_int, but tighter: a score may state any positive beat
-  // length (the addon accepts 1e300), and track walks add these lengths up
-  // bar after bar, so each stays far below what int64 sums could overflow.
-  const double ticks = bar.beat_length * resolution;
-  if (std::isnan(ticks)) return 0;
-  constexpr double kLimit = 2147483648.0;  // 2^31 ticks: longer than any real bar
-  return static_cast<int64_t>(round_even(std::clamp(ticks, -kLimit, kLimit)));
-}
-
 const Bar* bar_at(const Track& track, int bar) {
   if (bar < 0 || static_cast<size_t>(bar) >= track.bars.size()) return nullptr;
   return &track.bars[static_cast<size_t>(bar)];

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "attributes/analyzer.h"
+#include "core/bar_length.h"
 
 namespace midigpt::attributes {
 
@@ -39,10 +40,6 @@ int64_t quantile_index(int64_t n, double q);
 
 // The sorted list's value at quantile_index; 0 for an empty list.
 int64_t quantile(const ValueCounts& values, double q);
-
-// Bar length in ticks as the polyphony attributes measure it:
-// round_even(beat_length * resolution), pinned to +-2^31 (NaN gives 0).
-int64_t rounded_bar_ticks(const Bar& bar, int resolution);
 
 // Python's `x % 12` for a pitch: never negative.
 inline int pitch_class(int pitch) { return ((pitch % 12) + 12) % 12; }

@@ -42,7 +42,7 @@ ValueCounts track_voices(const Track& track, int resolution) {
       const int64_t start = bar_start + note.onset_ticks;
       spans.emplace_back(start, start + note.duration_ticks);
     }
-    bar_start += rounded_bar_ticks(bar, resolution);
+    bar_start += beat_bar_ticks(bar.beat_length, resolution);
   }
   if (spans.empty()) return {};
   int64_t max_tick = spans.front().second;
@@ -55,7 +55,7 @@ ValueCounts track_voices(const Track& track, int resolution) {
 // One bar alone: notes ringing in from earlier bars are not counted and the
 // bar's last tick never is.
 ValueCounts bar_voices(const Bar& bar, int resolution) {
-  const int64_t length = rounded_bar_ticks(bar, resolution);
+  const int64_t length = beat_bar_ticks(bar.beat_length, resolution);
   if (bar.notes.empty() || length <= 0) return {};
   std::vector<Span> spans;
   for (const Note& note : bar.notes) {

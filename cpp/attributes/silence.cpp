@@ -15,11 +15,9 @@
 namespace midigpt::attributes {
 namespace {
 
-// trunc(num * ((res*4) / den)) in double: the time signature's length, not
-// beat_length. 0 (a bar to skip) when the denominator is unusable.
-int64_t signature_bar_ticks(const Bar& bar, int resolution) {
-  if (bar.ts_denominator <= 0) return 0;
-  return trunc_int(bar.ts_numerator * (double(resolution * 4) / bar.ts_denominator));
+// Silence measures a bar by its time signature (the others by beat_length).
+int64_t signature_ticks(const Bar& bar, int resolution) {
+  return signature_bar_ticks(bar.ts_numerator, bar.ts_denominator, resolution);
 }
 
 // Ticks covered by at least one of the spans (a union, not a sum).
@@ -52,7 +50,7 @@ double track_silence(const Track& track, int resolution) {
   int64_t counted = 0;
   int64_t bar_start = 0;
   for (const Bar& bar : track.bars) {
-    const int64_t length = signature_bar_ticks(bar, resolution);
+    const int64_t length = signature_ticks(bar, resolution);
     if (length <= 0) continue;
     sum += bar_silence(bar, bar_start, length);
     ++counted;
@@ -67,8 +65,8 @@ double one_bar_silence(const Track& track, int bar, int resolution) {
   if (!target) return 0.0;
   int64_t bar_start = 0;
   for (int b = 0; b < bar; ++b)
-    bar_start += std::max<int64_t>(0, signature_bar_ticks(track.bars[static_cast<size_t>(b)], resolution));
-  return bar_silence(*target, bar_start, signature_bar_ticks(*target, resolution));
+    bar_start += std::max<int64_t>(0, signature_ticks(track.bars[static_cast<size_t>(b)], resolution));
+  return bar_silence(*target, bar_start, signature_ticks(*target, resolution));
 }
 
 class SilenceProportion : public SpecAttribute {

@@ -1,5 +1,7 @@
 #include "masking/grammar.h"
 
+#include "core/bar_length.h"
+
 #include <algorithm>
 
 namespace midigpt {
@@ -20,15 +22,15 @@ void GrammarConstraint::step(int token) {
       ++bar_count_;
       in_bar_ = true;
       timestep_ = -1;
-      beat_length_ = 4;
+      bar_ticks_ = signature_bar_ticks(4, 4, resolution_);
       has_notes_ = false;
       break;
     case TokenType::TimeSig: {
       const auto& list = vocab_.config().time_signatures;
       if (list && t.value < static_cast<int>(list->list().size())) {
         const auto [n, d] = list->decode(t.value);
-        // In 64 bits: a list built in code may hold any int numerator.
-        beat_length_ = d > 0 ? (int64_t(4) * n) / d : 0;
+        // The exact length (the reference takes whole quarters: 7/8 -> 3).
+        bar_ticks_ = signature_bar_ticks(n, d, resolution_);
       }
       break;
     }
@@ -53,14 +55,6 @@ void GrammarConstraint::step(int token) {
     default:
       break;
   }
-}
-
-// The bar's length in ticks (beat_length_ whole quarters), saturated instead
-// of overflowing: any length beyond the position domain allows all of it.
-int64_t GrammarConstraint::bar_ticks() const {
-  constexpr int64_t kCap = int64_t(1) << 40;
-  if (beat_length_ <= 0 || resolution_ <= 0) return 0;
-  return beat_length_ > kCap / resolution_ ? kCap : beat_length_ * resolution_;
 }
 
 void GrammarConstraint::allow(TokenMask disallowed, std::initializer_list<TokenType> types) const {
@@ -199,7 +193,7 @@ void GrammarConstraint::apply(TokenMask d) const {
   if (in_bar_ && pos_from >= 0) {
     const int positions = pos_to - pos_from;
     const int first_legal = std::clamp(timestep_ + 1, 0, positions);
-    const int end_legal = static_cast<int>(std::clamp<int64_t>(bar_ticks(), first_legal, positions));
+    const int end_legal = static_cast<int>(std::clamp<int64_t>(bar_ticks_, first_legal, positions));
     d.fill(pos_from, pos_from + first_legal, 1);
     d.fill(pos_from + end_legal, pos_to, 1);
   }

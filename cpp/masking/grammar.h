@@ -33,7 +33,6 @@ class GrammarConstraint : public Constraint {
   void allow_end(TokenMask disallowed, bool condition) const;
   void allow_everything(TokenMask disallowed) const;
   bool has_notes_ok() const { return !require_notes_ || has_notes_; }
-  int64_t bar_ticks() const;
 
   const Vocabulary& vocab_;
   std::array<std::pair<int, int>, 128> ranges_{};  // id range per token type, (-1,-1) when absent
@@ -45,7 +44,7 @@ class GrammarConstraint : public Constraint {
   int max_tracks_ = -1;
   int exact_bars_ = -1;
   int timestep_ = -1;
-  int64_t beat_length_ = 4;  // whole quarters, as the reference (7/8 -> 3)
+  int64_t bar_ticks_ = 0;  // the current bar's length (core/bar_length.h); set at Bar
   bool drum_ = false;
   bool in_bar_ = false;
   bool in_infill_ = false;

@@ -3,6 +3,7 @@
 // JS Errors with a `code` (node/errors.h).
 #include <napi.h>
 
+#include "core/bar_length.h"
 #include "io/midi_reader.h"
 #include "io/smf.h"
 #include "node/convert.h"
@@ -25,6 +26,26 @@ Napi::Value ParseMidiEvents(const Napi::CallbackInfo& info) {
   });
 }
 
+// signatureBarTicks(numerator, denominator, resolution) and
+// beatBarTicks(beatLength, resolution): the core's one bar length
+// (core/bar_length.h), so TypeScript checks measure bars as the grammar does.
+Napi::Value SignatureBarTicks(const Napi::CallbackInfo& info) {
+  return guarded(info, [&](Napi::Env env) -> Napi::Value {
+    const int n = int_from_js(info[0], "numerator");
+    const int d = int_from_js(info[1], "denominator");
+    const int resolution = int_from_js(info[2], "resolution");
+    return Napi::Number::New(env, static_cast<double>(signature_bar_ticks(n, d, resolution)));
+  });
+}
+
+Napi::Value BeatBarTicks(const Napi::CallbackInfo& info) {
+  return guarded(info, [&](Napi::Env env) -> Napi::Value {
+    if (!info[0].IsNumber()) throw Napi::TypeError::New(env, "beatLength must be a number");
+    const int resolution = int_from_js(info[1], "resolution");
+    return Napi::Number::New(env, static_cast<double>(beat_bar_ticks(info[0].As<Napi::Number>().DoubleValue(), resolution)));
+  });
+}
+
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -33,6 +54,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_generation(env, exports);
   register_dataset(env, exports);
   exports["parseMidiEvents"] = Napi::Function::New(env, ParseMidiEvents, "parseMidiEvents");
+  exports["signatureBarTicks"] = Napi::Function::New(env, SignatureBarTicks, "signatureBarTicks");
+  exports["beatBarTicks"] = Napi::Function::New(env, BeatBarTicks, "beatBarTicks");
   exports["defaultResolution"] = kDefaultResolution;
   return exports;
 }

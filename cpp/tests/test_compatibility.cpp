@@ -3,7 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
+#include "core/bar_length.h"
 #include "core/errors.h"
 #include "parity_configs.h"
 #include "tokenizer/decoder.h"
@@ -72,4 +75,30 @@ TEST_CASE("#18: a time signature the encoder does not list fails the whole encod
                        EncodeError);
   s.tracks[0].bars[2].ts_numerator = 4;
   CHECK_NOTHROW(Encoder(vocab).encode(s, opts));
+}
+
+TEST_CASE("bar length: one definition, exact or rounded up, saturated (docs/compatibility.md)") {
+  CHECK(signature_bar_ticks(7, 8, 12) == 42);   // the reference's grammar: 36
+  CHECK(signature_bar_ticks(4, 4, 480) == 1920);
+  CHECK(signature_bar_ticks(7, 32, 12) == 11);  // 10.5 ticks: onset 10 is inside
+  CHECK(signature_bar_ticks(3, 7, 12) == 21);   // 20.57...
+  CHECK(signature_bar_ticks(0, 4, 12) == 0);
+  CHECK(signature_bar_ticks(4, 0, 12) == 0);
+  CHECK(signature_bar_ticks(4, 4, 0) == 0);
+  CHECK(signature_bar_ticks(-3, 4, 12) == 0);
+  CHECK(signature_bar_ticks(std::numeric_limits<int>::max(), 1, std::numeric_limits<int>::max()) == kMaxBarTicks);
+  CHECK(signature_bar_ticks(int64_t(1) << 62, 1, int64_t(1) << 62) == kMaxBarTicks);
+  CHECK(beat_bar_ticks(3.5, 12) == 42);
+  CHECK(beat_bar_ticks(1680.0 / 480.0, 12) == 42);
+  CHECK(beat_bar_ticks(7.0 / 12.0 * 3.0, 12) == 21);  // a product a hair above 21 stays 21
+  CHECK(beat_bar_ticks(0.875, 12) == 11);
+  CHECK(beat_bar_ticks(0.0, 12) == 0);
+  CHECK(beat_bar_ticks(-4.0, 12) == 0);
+  CHECK(beat_bar_ticks(std::nan(""), 12) == 0);
+  CHECK(beat_bar_ticks(1e300, 12) == kMaxBarTicks);
+  CHECK(beat_bar_ticks(4.0, -1) == 0);
+  // The decoder's beat_length and the grammar's positions agree for every listed signature.
+  const EncoderConfig config = EncoderConfig::from_json(read_config("yellow_encoder"));
+  for (const auto& [n, d] : config.time_signatures->list())
+    CHECK(beat_bar_ticks(4.0 * n / d, config.resolution) == signature_bar_ticks(n, d, config.resolution));
 }

@@ -286,6 +286,34 @@ TEST_CASE("grammar: a huge time signature in a config built in code does not ove
   CHECK(std::count(disallowed.begin() + from, disallowed.begin() + to, 0) == 100);
 }
 
+TEST_CASE("grammar: a 7/8 bar offers onsets up to its last tick (bar length fix)") {
+  // The reference measures the bar in whole quarters (7/8 -> 3, 36 ticks at
+  // 12 per quarter), so onsets 36..41 of a 42-tick bar were never offered.
+  Tokenizer tok(EncoderConfig::from_json(read_config("yellow_encoder")));
+  const auto& v = tok.vocab();
+  const auto offered = [&](int numerator, int denominator) {
+    GrammarConstraint grammar(v);
+    for (int token : {v.encode(TokenType::Track, 0), v.encode(TokenType::Instrument, 0), v.encode(TokenType::Bar, 0),
+                      v.encode(TokenType::TimeSig, tok.config().time_signatures->encode(numerator, denominator))})
+      grammar.step(token);
+    std::vector<uint8_t> disallowed(v.size(), 0);
+    grammar.apply(TokenMask(disallowed.data(), v.size()));
+    const auto [from, to] = v.range(TokenType::TimeAbsolutePos);
+    std::vector<int> positions;
+    for (int id = from; id < to; ++id)
+      if (!disallowed[id]) positions.push_back(id - from);
+    return positions;
+  };
+  for (const auto& [n, d, ticks] : {std::tuple{7, 8, 42}, {5, 8, 30}, {1, 8, 6}, {9, 16, 27}, {4, 4, 48}, {13, 16, 39}}) {
+    CAPTURE(n);
+    CAPTURE(d);
+    const std::vector<int> positions = offered(n, d);
+    REQUIRE(positions.size() == size_t(ticks));
+    CHECK(positions.front() == 0);
+    CHECK(positions.back() == ticks - 1);
+  }
+}
+
 TEST_CASE("remove mode: generated bars map past removed bars") {
   Tokenizer tok(EncoderConfig::from_json(read_config("yellow_encoder")));
   const auto& v = tok.vocab();

@@ -1,5 +1,6 @@
 export { Score, parseMidiEvents, DEFAULT_RESOLUTION, MAX_MIDI_BYTES } from './score.js';
 export type { MidiWriteOptions, NewTrack, ReadOptions, ResampleOptions, ScoreSummary } from './score.js';
+export { beatBarTicks, signatureBarTicks } from './bar-length.js';
 export { isCoreError } from './errors.js';
 export type { CoreError, CoreErrorCode } from './errors.js';
 export type { BarJSON, MidiEvents, NoteTuple, ScoreInput, ScoreJSON, TrackJSON, TrackType } from './types.js';

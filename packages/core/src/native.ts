@@ -108,6 +108,8 @@ export interface NativeAddon {
   finishGeneratedBars(score: NativeScore, bars: Array<[number, number]>): NativeScore;
   trainingSample(tokenizer: NativeTokenizer, score: NativeScore, options: object, seed: number): import('./training.js').TrainingSample;
   SessionState: new (tokenizer: NativeTokenizer, score: NativeScore, step: NativeStep, options?: object, constraints?: object) => NativeSessionState;
+  signatureBarTicks(numerator: number, denominator: number, resolution: number): number;
+  beatBarTicks(beatLength: number, resolution: number): number;
   defaultResolution: number;
 }
 

@@ -1,7 +1,7 @@
 // Reference behaviours we keep on purpose (docs/compatibility.md): each test pins
 // what our code does, so that a change shows up here and in the document.
 import { describe, expect, it } from 'vitest';
-import { openStep, planRequest, prepareStep, Score, Tokenizer, validateRequest, writeBack, type GenerationRequest } from '../src/index.js';
+import { beatBarTicks, openStep, planRequest, prepareStep, Score, signatureBarTicks, Tokenizer, validateRequest, writeBack, type GenerationRequest } from '../src/index.js';
 
 const yellow = Tokenizer.load('yellow');
 const names = yellow.tokenNames();
@@ -169,5 +169,31 @@ describe('tokenizer: reference behaviours kept', () => {
     expect(() => yellow.encode(odd, { windowBars: 4 })).toThrow("time signature 19/4 is not in this encoder's list of 36 time signatures");
     expect(() => request({ tracks: [{ id: 0, bars: [0] }], config: { model_dim: 4 } }, odd)).toThrow(/track 0 bar 1: time signature 19\/4 not in the encoder's time signatures/);
     expect(() => Score.fromJSON({ resolution: 12, tempo: 500000, tracks: [{ ...track(4, single), instrument: 200 }] })).toThrow('tracks[0].instrument is 200, outside 0..127');
+  });
+});
+
+describe('bar length: one definition in the core', () => {
+  it('is 4·n·resolution/d ticks, rounded up when not whole, and the same from a time signature or a beat length', () => {
+    expect(signatureBarTicks([7, 8], 12)).toBe(42); // the reference's grammar: 36
+    expect(signatureBarTicks([7, 32], 12)).toBe(11); // 10.5 ticks
+    expect(signatureBarTicks([4, 4], 480)).toBe(1920);
+    expect(signatureBarTicks([4, 0], 12)).toBe(0);
+    expect(beatBarTicks(3.5, 12)).toBe(42);
+    expect(beatBarTicks(1680 / 480, 12)).toBe(42);
+    expect(beatBarTicks(Number.NaN, 12)).toBe(0);
+    for (const [n, d] of yellow.config().timeSignatures) expect(beatBarTicks((4 * n) / d, 12)).toBe(signatureBarTicks([n, d], 12));
+    expect(() => signatureBarTicks([7.5, 8], 12)).toThrow(RangeError);
+    expect(() => beatBarTicks('4' as unknown as number, 12)).toThrow(TypeError);
+  });
+
+  it('request validation measures a 7/8 bar as 42 ticks: an onset at 41 is inside, 42 is late', () => {
+    const sevenEight = (notes: Notes) => bar(notes, [7, 8]);
+    const score = Score.fromJSON({
+      resolution: 12,
+      tempo: 500000,
+      tracks: [{ ...track(4, single), bars: [sevenEight([[60, 80, 41, 1, 0]]), sevenEight([[60, 80, 42, 1, 0]]), sevenEight(single(2)), sevenEight(single(3))] }],
+    });
+    const { warnings } = validateRequest({ tracks: [{ id: 0, bars: [2] }], config: { model_dim: 4 } }, score, yellow);
+    expect(warnings).toContain('track 0: 1 note(s) starting at or after the end of their bar (first in bar 1)');
   });
 });

@@ -5,6 +5,7 @@
 // autoregressive prompt with `bars: []` means the whole track), B3 (piece-level
 // controls are kept), B23 (unknown mask modes are rejected; the default mask
 // mode follows the encoder).
+import { signatureBarTicks } from '../bar-length.js';
 import type { EncoderSummary } from '../native.js';
 import type { Score } from '../score.js';
 import type { AttributeInfo, Tokenizer } from '../tokenizer.js';
@@ -236,20 +237,21 @@ function warnAboutScore(ctx: Context): void {
     const silent = notesWhere(track, (n) => n[3] <= 0);
     if (silent.count > 0) ctx.warnings.push(`track ${t}: ${silent.count} note(s) with a duration <= 0 (first in bar ${silent.firstBar})`);
   });
-  tracks.forEach((track, t) => {  // #25, onsets: a bar is int(4 * ppq * num / den) ticks long
-    const late = notesWhere(track, (n, ts) => ts[1] !== 0 && n[2] >= Math.trunc((4 * ppq * ts[0]) / ts[1]));
+  tracks.forEach((track, t) => {  // #25, onsets: the core's bar length (the reference truncates 4 * ppq * num / den)
+    const lengths = track.bars.map((bar) => (bar.ts[1] !== 0 ? signatureBarTicks(bar.ts, ppq) : Infinity));
+    const late = notesWhere(track, (n, _ts, b) => n[2] >= lengths[b]!);
     if (late.count > 0) ctx.warnings.push(`track ${t}: ${late.count} note(s) starting at or after the end of their bar (first in bar ${late.firstBar})`);
   });
 }
 
 type Note = TrackJSON['bars'][number]['notes'][number];
 
-function notesWhere(track: TrackJSON, test: (note: Note, ts: [number, number]) => boolean): { count: number; firstBar: number } {
+function notesWhere(track: TrackJSON, test: (note: Note, ts: [number, number], bar: number) => boolean): { count: number; firstBar: number } {
   let count = 0;
   let firstBar = -1;
   track.bars.forEach((bar, b) => {
     for (const note of bar.notes) {
-      if (!test(note, bar.ts)) continue;
+      if (!test(note, bar.ts, b)) continue;
       if (count++ === 0) firstBar = b;
     }
   });

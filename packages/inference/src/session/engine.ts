@@ -3,6 +3,7 @@
 // token under the grammar mask, and write the generated bars back.
 import { readFileSync } from 'node:fs';
 import {
+  beatBarTicks,
   openStep,
   planRequest,
   prepareStep,
@@ -414,7 +415,7 @@ function sameTargets(a: Score, b: Score, step: GenerationStep): boolean {
 function notesInBar(score: Score, track: number, bar: number): NoteTuple[] {
   const b = score.tracks[track]?.bars[bar];
   if (!b) return [];
-  const length = b.beat_length * score.resolution;
+  const length = beatBarTicks(b.beat_length, score.resolution);
   return b.notes.filter((n) => n[2] >= 0 && n[2] < length);
 }
 
