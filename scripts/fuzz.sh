@@ -13,7 +13,12 @@
 #   FUZZ_BUILD     build directory (default build/fuzz)
 #   FUZZ_SEEDS     extra seed directory per target (default: generated from
 #                  ../shared/parity and tests/fixtures/malformed when present)
-#   MIDIGPT_FUZZ_ALL=1  turns off the harnesses' work-arounds for known defects
+#   FUZZ_SEED      libFuzzer's random seed (default: a fresh one per run)
+#   FUZZ_MERGE=1   after the campaign, merge what raised coverage into the
+#                  minimized corpus kept in the repository (cpp/fuzz/corpus)
+#
+# Every campaign appends a line per target to $FUZZ_BUILD/ledger.tsv (date,
+# target, seconds, executions, edges, findings): docs/reliability.md sums it.
 #
 # The working corpus grows in $FUZZ_BUILD/corpus/<target> (seeded from the
 # minimized corpus in cpp/fuzz/corpus/<target>); findings are written to
@@ -49,9 +54,10 @@ ensure_apt "test -f /usr/include/nlohmann/json.hpp" nlohmann-json3-dev
 set +e
 
 echo "fuzz: building into $build"
+mkdir -p "$build"
 cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DMIDIGPT_BUILD_FUZZERS=ON -DMIDIGPT_BUILD_TESTS=OFF >"$build.configure.log" 2>&1 ||
-  { cat "$build.configure.log"; exit 1; }
+  -DMIDIGPT_BUILD_FUZZERS=ON -DMIDIGPT_BUILD_TESTS=OFF >"$build/configure.log" 2>&1 ||
+  { cat "$build/configure.log"; exit 1; }
 targets_to_build=(fuzz_make_seeds)
 for t in "${selected[@]}"; do targets_to_build+=("fuzz_$t"); done
 cmake --build "$build" --parallel 2 --target "${targets_to_build[@]}" >"$build/build.log" 2>&1 ||
@@ -69,6 +75,7 @@ mkdir -p "$build/logs"
 # Options shared by every run: stop at the first finding, keep memory and time
 # per input bounded, and print the final statistics.
 common=(-timeout=20 -rss_limit_mb=2560 -print_final_stats=1 -max_total_time="$seconds")
+[ -n "${FUZZ_SEED:-}" ] && common+=(-seed="$FUZZ_SEED")
 
 run_target() {
   local t=$1
@@ -94,6 +101,7 @@ report() {
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | awk '{print $2}')
   found=$(find "$build/findings/$t" -type f -newer "$build/logs/$t.start" 2>/dev/null | wc -l)
   printf '%-16s %12s execs %8s edges %4s findings  rc %s\n' "$t" "${execs:-0}" "${cov:-?}" "$found" "$rc"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$seconds" "${execs:-0}" "${cov:-0}" "$found" >>"$build/ledger.tsv"
   if [ "$rc" != 0 ] || [ "$found" != 0 ]; then
     grep -m1 -E 'ERROR: |SUMMARY: |fuzz property failed|runtime error' "$log" | sed 's/^/    /'
     find "$build/findings/$t" -type f -newer "$build/logs/$t.start" | sed 's/^/    finding: /'
@@ -117,5 +125,12 @@ wait
 
 status=0
 for t in "${selected[@]}"; do report "$t" || status=1; done
+if [ "${FUZZ_MERGE:-0}" = 1 ] && [ "$status" = 0 ]; then
+  for t in "${selected[@]}"; do
+    "$build/cpp/fuzz/fuzz_$t" -merge=1 -rss_limit_mb=2560 -timeout=20 "cpp/fuzz/corpus/$t" "$build/corpus/$t" >"$build/logs/$t.merge.log" 2>&1 ||
+      { echo "fuzz: merging the $t corpus failed (see $build/logs/$t.merge.log)"; status=1; }
+  done
+  echo "fuzz: minimized corpus in cpp/fuzz/corpus: $(find cpp/fuzz/corpus -type f | wc -l) files, $(du -sh cpp/fuzz/corpus | cut -f1)"
+fi
 [ "$status" = 0 ] && echo "fuzz: no findings" || echo "fuzz: FINDINGS (logs in $build/logs, inputs in $build/findings)"
 exit "$status"

@@ -1,28 +1,38 @@
-// Adds up ctest's and vitest's results into one closing line:
-// "tests: N passed, N failed". Exits 1 when a report is missing.
+// Adds up the results of every test run into one closing line:
+// "tests: N passed, N failed". Arguments: ctest logs (*.log whose name starts
+// with "ctest"), the fuzz smoke log (fuzz*.log: one test per target, passed
+// when it ran without findings) and vitest's JSON report (*.json). Exits 1
+// when a report is missing or incomplete.
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 
-const [ctestLog, vitestJson] = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
 let complete = true;
 
-const ctest = existsSync(ctestLog) ? readFileSync(ctestLog, 'utf8').match(/tests passed, (\d+) tests failed out of (\d+)/) : null;
-if (ctest) {
-  failed += Number(ctest[1]);
-  passed += Number(ctest[2]) - Number(ctest[1]);
-} else {
-  console.error('test summary: no ctest result found');
+function missing(what, file) {
+  console.error(`test summary: no ${what} result in ${file}`);
   complete = false;
 }
 
-if (existsSync(vitestJson)) {
-  const report = JSON.parse(readFileSync(vitestJson, 'utf8'));
-  passed += report.numPassedTests;
-  failed += report.numFailedTests;
-} else {
-  console.error('test summary: no vitest report found');
-  complete = false;
+for (const file of process.argv.slice(2)) {
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : null;
+  const name = path.basename(file);
+  if (name.endsWith('.json')) {
+    if (!text) { missing('vitest', file); continue; }
+    const report = JSON.parse(text);
+    passed += report.numPassedTests;
+    failed += report.numFailedTests;
+  } else if (name.startsWith('fuzz')) {
+    const targets = text ? [...text.matchAll(/^(\S+)\s+\d+ execs\s+\S+ edges\s+(\d+) findings\s+rc (\d+)$/gm)] : [];
+    if (targets.length === 0) { missing('fuzz', file); continue; }
+    for (const [, , findings, rc] of targets) (findings === '0' && rc === '0' ? passed++ : failed++);
+  } else {
+    const ctest = text?.match(/tests passed, (\d+) tests failed out of (\d+)/);
+    if (!ctest) { missing('ctest', file); continue; }
+    failed += Number(ctest[1]);
+    passed += Number(ctest[2]) - Number(ctest[1]);
+  }
 }
 
 console.log(`tests: ${passed} passed, ${failed} failed`);

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test: set up and build, then the C++ unit tests (ctest) and the
+# Every test: set up and build, then the C++ unit tests (ctest, plain and
+# under ASan + UBSan), a fuzz smoke campaign (each target 20 s) and the
 # TypeScript suites (vitest, parity included). Ends with one summary line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -17,10 +18,19 @@ mkdir -p build
 bash scripts/test-cpp.sh 2>&1 | tee build/ctest.log
 cpp_status=${PIPESTATUS[0]}
 
+# The same C++ tests under ASan + UBSan, then a short fuzz campaign of every
+# target from the committed corpus (fixed seed), as docs/reliability.md says.
+bash scripts/test-cpp-sanitized.sh 2>&1 | tee build/ctest-sanitized.log
+sanitized_status=${PIPESTATUS[0]}
+FUZZ_SEED=1 bash scripts/fuzz.sh all "${FUZZ_SMOKE_SECONDS:-20}" 2>&1 | tee build/fuzz-smoke.log
+fuzz_status=${PIPESTATUS[0]}
+
 node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=build/vitest-report.json
 ts_status=$?
 
-node scripts/test-summary.mjs build/ctest.log build/vitest-report.json
+node scripts/test-summary.mjs build/ctest.log build/ctest-sanitized.log build/fuzz-smoke.log build/vitest-report.json
 summary_status=$?
 
-if [ "$cpp_status" -ne 0 ] || [ "$ts_status" -ne 0 ] || [ "$summary_status" -ne 0 ]; then exit 1; fi
+for status in "$cpp_status" "$sanitized_status" "$fuzz_status" "$ts_status" "$summary_status"; do
+  [ "$status" -eq 0 ] || exit 1
+done

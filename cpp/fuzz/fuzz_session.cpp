@@ -157,8 +157,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // the native constructor takes any score, so one input in four skips that.
   Score prepared;
   if (in.byte() & 3) {
-    if (fuzz::skip_known_defects() && fuzz::resample_overflows(caller, tok.config().resolution, tok.config().emit_delta_tokens))
-      return 0;
     try {
       prepared = tok.prepare(caller);
     } catch (const Error&) {
@@ -166,13 +164,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   } else {
     prepared = caller;
-    // Known, reported (fixed on the hardening branch): the encoder negates a
-    // negative delta, undefined for INT_MIN.
-    if (fuzz::skip_known_defects() && tok.config().emit_delta_tokens)
-      for (const Track& t : prepared.tracks)
-        for (const Bar& b : t.bars)
-          for (const Note& n : b.notes)
-            if (n.delta == std::numeric_limits<int>::min()) return 0;
   }
   rekey_bar_attributes(prepared, in.small(-2, 4));
 
@@ -187,10 +178,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (int t = 0; t < nt; ++t) mask.selected.push_back(bools(in, nb));
     mask.autoregressive = bools(in, in.small(0, nt + 1));
     mask.ignore = bools(in, in.small(0, nt));
-    int model_dim = in.wild(1, 12);
-    // Known, reported (fixed on the hardening branch): std::clamp with
-    // model_dim < 1 runs before the model_dim check (UB).
-    if (fuzz::skip_known_defects() && model_dim < 1) model_dim = 1;
+    const int model_dim = in.wild(1, 12);
     const int bars_per_step = in.wild(-1, 12);
     const int tracks_per_step = in.wild(-1, 5);
     try {

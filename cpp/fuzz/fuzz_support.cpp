@@ -125,30 +125,6 @@ Score make_score(FuzzInput& in, const ScoreShape& shape) {
   return s;
 }
 
-bool resample_overflows(const Score& score, int resolution, bool use_delta) {
-  const int src = score.resolution, dst = resolution;
-  if (src < 1 || dst < 1) return false;  // refused with an error
-  constexpr long double kMin = -2147483648.0L, kMax = 2147483647.0L;
-  auto outside = [&](long double v) { return v < kMin || v > kMax; };
-  bool deltas = false;
-  for (const Track& t : score.tracks)
-    for (const Bar& b : t.bars)
-      for (const Note& n : b.notes) deltas = deltas || n.delta != 0;
-  if (src == dst && !deltas) return false;  // returned unchanged
-  for (const Track& t : score.tracks)
-    for (const Bar& b : t.bars)
-      for (const Note& n : b.notes) {
-        if (use_delta) {
-          const long double pos = (n.onset_ticks + static_cast<long double>(n.delta) / src) * dst / src;
-          const long double onset = pos > 0 ? std::trunc(pos) : 0;
-          if (outside(onset) || outside((pos - onset) * dst)) return true;
-        } else if (outside(static_cast<long double>(n.onset_ticks) * dst / src)) {
-          return true;
-        }
-        if (outside(static_cast<long double>(n.duration_ticks) * dst / src)) return true;
-      }
-  return false;
-}
 
 std::string describe(const Score& score) {
   std::string out = "score: resolution " + std::to_string(score.resolution) + ", tempo " + std::to_string(score.tempo) + ", " +

@@ -27,14 +27,6 @@ namespace midigpt::fuzz {
     if (!(cond)) ::midigpt::fuzz::property_failed(#cond, __FILE__, __LINE__, (detail)); \
   } while (0)
 
-// The harnesses step around defects that are known and fixed on another
-// branch (docs/reliability.md lists them). MIDIGPT_FUZZ_ALL=1 in the
-// environment turns these work-arounds off, to check that the fixes hold.
-inline bool skip_known_defects() {
-  static const bool skip = std::getenv("MIDIGPT_FUZZ_ALL") == nullptr;
-  return skip;
-}
-
 // Reads values from the fuzz bytes; past the end every read gives zero, so a
 // short input makes small structures rather than failing.
 class FuzzInput {
@@ -116,13 +108,6 @@ struct ScoreShape {
 
 // A score from the fuzz bytes (reads until the shape is filled or the bytes end).
 Score make_score(FuzzInput& in, const ScoreShape& shape);
-
-// Known, reported (fixed on the hardening branch): resample narrows its
-// int64 results (onsets, durations) to int unchecked, and converts the delta
-// residual of a note far before the grid (true position below 0) from a
-// double beyond int (UB). True when resample(score, resolution, use_delta)
-// would meet either, so the harnesses can step around it.
-bool resample_overflows(const Score& score, int resolution, bool use_delta);
 
 // A short description of a score for failure messages.
 std::string describe(const Score& score);

@@ -70,16 +70,6 @@ TrackNotes notes_of(const Score& s, const Track& t, const std::vector<int64_t>& 
   return out;
 }
 
-// The latest tick the writer puts an event at (note ends, tempo and key
-// changes, bar starts that carry a time signature).
-int64_t last_event_tick(const Score& s, const std::vector<int64_t>& starts) {
-  int64_t last = 0;
-  for (const TempoChange& t : s.tempos) last = std::max(last, t.tick);
-  for (const KeySignature& k : s.key_signatures) last = std::max(last, k.tick);
-  if (starts.size() > 1) last = std::max(last, starts[starts.size() - 2]);
-  return last;
-}
-
 bool is_guard_message(const std::string& m) {
   // The reader's resource guards (bars, bar slots, int32 ticks): a file the
   // writer may legitimately produce from a huge score and the reader refuse.
@@ -95,11 +85,6 @@ bool read_back(const std::vector<uint8_t>& bytes, const Score& written, Score& o
   } catch (const MidiFormatError& e) {
     const std::string m = e.what();
     if (is_guard_message(m)) return false;
-    // Known, reported: the writer checks note ends against the 28-bit delta
-    // limit but not conductor events or bar starts, so such a file cannot be
-    // read back (fixed on the hardening branch).
-    if (fuzz::skip_known_defects() && m.find("longer than 4 bytes") != std::string::npos && last_event_tick(written, bar_starts(written)) > smf::kMaxDelta)
-      return false;
     property_failed("the reader refused what the writer wrote", __FILE__, __LINE__, m + "\n" + fuzz::describe(written));
   }
 }

@@ -304,13 +304,16 @@ TEST_CASE("grammar: a 7/8 bar offers onsets up to its last tick (bar length fix)
       if (!disallowed[id]) positions.push_back(id - from);
     return positions;
   };
-  for (const auto& [n, d, ticks] : {std::tuple{7, 8, 42}, {5, 8, 30}, {1, 8, 6}, {9, 16, 27}, {4, 4, 48}, {13, 16, 39}}) {
-    CAPTURE(n);
-    CAPTURE(d);
-    const std::vector<int> positions = offered(n, d);
-    REQUIRE(positions.size() == size_t(ticks));
+  struct Case {
+    int numerator, denominator, ticks;
+  };
+  for (const Case c : {Case{7, 8, 42}, {5, 8, 30}, {1, 8, 6}, {9, 16, 27}, {4, 4, 48}, {13, 16, 39}}) {
+    CAPTURE(c.numerator);
+    CAPTURE(c.denominator);
+    const std::vector<int> positions = offered(c.numerator, c.denominator);
+    REQUIRE(positions.size() == size_t(c.ticks));
     CHECK(positions.front() == 0);
-    CHECK(positions.back() == ticks - 1);
+    CHECK(positions.back() == c.ticks - 1);
   }
 }
 
