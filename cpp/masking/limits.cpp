@@ -25,10 +25,49 @@ void NoteCountConstraint::apply(TokenMask d) const {
   for (TokenType t : forbids_) forbid(vocab_, d, t);
 }
 
+OnsetPolyphonyConstraint::OnsetPolyphonyConstraint(const Vocabulary& vocab, int limit)
+    : vocab_(vocab), limit_(limit), positions_(vocab.range(TokenType::TimeAbsolutePos)) {
+  // Position 0 is where notes before any TimeAbsolutePos start.
+  counts_.assign(static_cast<size_t>(std::max(1, positions_.second - positions_.first)), 0);
+  touched_.reserve(counts_.size());
+}
+
+void OnsetPolyphonyConstraint::step(int token) {
+  const Token t = vocab_.decode(token);
+  switch (t.type) {
+    case TokenType::Track:
+    case TokenType::Bar:
+    case TokenType::BarEnd:
+    case TokenType::FillInStart:  // each fill block is another bar
+    case TokenType::FillInEnd:
+      for (int p : touched_) counts_[static_cast<size_t>(p)] = 0;
+      touched_.clear();
+      position_ = 0;
+      break;
+    case TokenType::TimeAbsolutePos:
+      position_ = std::clamp(t.value, 0, static_cast<int>(counts_.size()) - 1);
+      break;
+    case TokenType::NoteOnset:
+    case TokenType::NotePitch:
+      if (counts_[static_cast<size_t>(position_)]++ == 0) touched_.push_back(position_);
+      break;
+    default:
+      break;
+  }
+}
+
+void OnsetPolyphonyConstraint::apply(TokenMask d) const {
+  if (full(position_))
+    for (TokenType t : {TokenType::NoteOnset, TokenType::NotePitch, TokenType::VelocityLevel, TokenType::DeltaDirection,
+                        TokenType::Delta})
+      forbid(vocab_, d, t);
+  if (positions_.first < 0) return;
+  for (int p : touched_)
+    if (full(p)) d.fill(positions_.first + p, positions_.first + p + 1, 1);
+}
+
 std::unique_ptr<Constraint> polyphony_limit(const Vocabulary& vocab, int limit) {
-  return std::make_unique<NoteCountConstraint>(vocab, limit,
-                                               std::vector{TokenType::Bar, TokenType::BarEnd, TokenType::TimeAbsolutePos},
-                                               std::vector{TokenType::NoteOnset, TokenType::NotePitch});
+  return std::make_unique<OnsetPolyphonyConstraint>(vocab, limit);
 }
 
 // Forbids every way into another note, so the bar (or block) must end.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "masking/constraint.h"
@@ -26,7 +27,31 @@ class NoteCountConstraint : public Constraint {
   int count_ = 0;
 };
 
-// At most `limit` notes per onset (chord size, not sounding polyphony), §4.3.
+// At most `limit` notes on one time position of a bar (chord size, not
+// sounding polyphony), §4.3 with a fix: the reference counts notes since the
+// last TimeAbsolutePos token, so a model that repeats a position (fill blocks
+// do not order positions) stacks any number of notes on it. Counts are kept
+// per position of the current bar or fill block; at a full position no note
+// may start (nor a velocity or delta, which only lead to one), and a full
+// position cannot be entered again.
+class OnsetPolyphonyConstraint : public Constraint {
+ public:
+  OnsetPolyphonyConstraint(const Vocabulary& vocab, int limit);
+  void step(int token) override;
+  void apply(TokenMask disallowed) const override;
+
+ private:
+  bool full(int position) const { return counts_[static_cast<size_t>(position)] >= limit_; }
+
+  const Vocabulary& vocab_;
+  int limit_;
+  std::pair<int, int> positions_;  // the TimeAbsolutePos id range, (-1, -1) when absent
+  std::vector<int> counts_;        // notes per position in the current bar
+  std::vector<int> touched_;       // positions with a count, to reset and to close
+  int position_ = 0;
+};
+
+// At most `limit` notes per onset: an OnsetPolyphonyConstraint.
 std::unique_ptr<Constraint> polyphony_limit(const Vocabulary& vocab, int limit);
 // At most `limit` notes per bar (or per run of fill-in blocks without a BarEnd), §4.4.
 std::unique_ptr<Constraint> density_limit(const Vocabulary& vocab, int limit);

@@ -229,6 +229,39 @@ TEST_CASE("a dead end relaxes the limits first and is reported") {
   CHECK(std::count(allowed.begin(), allowed.end(), 1) == 0);
 }
 
+TEST_CASE("polyphony limit: counted per position of the bar, so a repeated position cannot stack notes (#16 fix)") {
+  Tokenizer tok(EncoderConfig::from_json(read_config("yellow_encoder")));
+  const auto& v = tok.vocab();
+  auto limit = polyphony_limit(v, 2);
+  std::vector<uint8_t> disallowed(v.size());
+  const auto forbidden = [&](TokenType type, int value) {
+    std::fill(disallowed.begin(), disallowed.end(), 0);
+    limit->apply(TokenMask(disallowed.data(), v.size()));
+    return disallowed[v.encode(type, value)] == 1;
+  };
+  const auto play = [&](std::initializer_list<std::pair<TokenType, int>> tokens) {
+    for (const auto& [type, value] : tokens) limit->step(v.encode(type, value));
+  };
+  // A fill block that returns to position 43: the reference's count starts
+  // again at every TimeAbsolutePos, ours remembers the two notes already there.
+  play({{TokenType::FillInStart, 0}, {TokenType::TimeAbsolutePos, 43}, {TokenType::NoteOnset, 60}, {TokenType::NoteDuration, 3}});
+  CHECK_FALSE(forbidden(TokenType::NoteOnset, 64));
+  play({{TokenType::NoteOnset, 64}, {TokenType::NoteDuration, 3}});
+  CHECK(forbidden(TokenType::NoteOnset, 67));      // full: no third note here
+  CHECK(forbidden(TokenType::VelocityLevel, 20));  // nor what only leads to one
+  CHECK(forbidden(TokenType::TimeAbsolutePos, 43));
+  CHECK_FALSE(forbidden(TokenType::TimeAbsolutePos, 44));
+  play({{TokenType::TimeAbsolutePos, 20}, {TokenType::NoteOnset, 60}, {TokenType::NoteDuration, 3}});
+  CHECK_FALSE(forbidden(TokenType::NoteOnset, 62));
+  CHECK(forbidden(TokenType::TimeAbsolutePos, 43));  // still full, wherever the model is now
+  play({{TokenType::TimeAbsolutePos, 43}});            // stepped anyway (a relaxed mask): no note may start
+  CHECK(forbidden(TokenType::NoteOnset, 67));
+  // The next block is another bar: every position is free again.
+  play({{TokenType::FillInEnd, 0}, {TokenType::FillInStart, 0}, {TokenType::TimeAbsolutePos, 43}});
+  CHECK_FALSE(forbidden(TokenType::NoteOnset, 67));
+  CHECK_FALSE(forbidden(TokenType::TimeAbsolutePos, 43));
+}
+
 TEST_CASE("mask writes outside the vocabulary throw instead of writing past the buffer") {
   Tokenizer tok(EncoderConfig::from_json(read_config("yellow_encoder")));
   const auto& v = tok.vocab();
