@@ -1,6 +1,7 @@
 // A bar's length in ticks: the one definition every layer uses (the grammar's
-// onset positions, the decoder, the attribute analyzers, request validation
-// and the engine's silence and novelty checks).
+// onset positions, the attribute analyzers, request validation and the
+// engine's silence and novelty checks). The decoder gives a bar the length
+// 4n/d quarters, which beat_bar_ticks turns into the same number of ticks.
 //
 // A bar of n/d lasts 4·n/d quarter notes, so 4·n·resolution/d ticks. When
 // that is not a whole number of ticks (7/32 at 12 ticks per quarter is 10.5)

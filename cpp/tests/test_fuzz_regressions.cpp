@@ -36,7 +36,7 @@ Score one_bar_piece(int resolution, double beat_length) {
 
 }  // namespace
 
-TEST_CASE("fuzz session: a bar with an enormous beat length (float-cast overflow in rounded_bar_ticks)") {
+TEST_CASE("fuzz session: a bar with an enormous beat length (float-cast overflow in the bar length, now beat_bar_ticks)") {
   // The addon accepts any positive finite beat_length; the polyphony
   // attributes converted beat_length * resolution to int64 unchecked.
   Tokenizer ghost(EncoderConfig::from_json(read_config("ghost_config")));

@@ -91,6 +91,18 @@ TEST_CASE("absurd times and resolutions are refused with clear errors") {
   CHECK_THROWS_AS(read(ok, 40000), midigpt::RangeError);
 }
 
+TEST_CASE("a piece too long for 32-bit ticks at the asked resolution is refused, not wrapped (resource guard)") {
+  // One note of 70,000 quarters at 1 tick per quarter (17,500 bars of 4/4):
+  // 33,600,000 ticks at 480 per quarter, 2,293,690,000 (beyond int32) at 32767.
+  const auto long_note = test::midi(1, {TrackBytes().on(0, 0, 60, 90).off(70000, 0, 60).end()});
+  const auto s = read(long_note, 480);
+  REQUIRE(s.tracks.size() == 1);
+  REQUIRE(s.tracks[0].bars[0].notes.size() == 1);
+  CHECK(s.tracks[0].bars[0].notes[0].duration_ticks == 33600000);
+  CHECK_THROWS_WITH_AS(read(long_note, 32767), doctest::Contains("the piece is too long to represent at this resolution"),
+                       midigpt::MidiFormatError);
+}
+
 TEST_CASE("time signatures with a bar shorter than one tick are ignored") {
   // Denominator byte 9 (2^9 does not fit the reference's 8 bits) and numerator 0.
   auto conductor = TrackBytes().time_signature(0, 4, 2).time_signature(1920, 4, 9).time_signature(1920, 0, 2).end();

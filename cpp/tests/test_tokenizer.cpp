@@ -223,6 +223,27 @@ TEST_CASE("time signatures beyond what MIDI can state are refused") {
   CHECK(config_error_of(R"({"time_signatures": ["255/1", "1/128"]})") == "no error");
 }
 
+TEST_CASE("a domain_size over 2^20 is refused (resource guard)") {
+  CHECK(config_error_of(R"({"token_domains": [{"type": "Bar", "domain_size": 1048577}]})")
+            .find("\"token_domains[0].domain_size\" must be an integer from 1 to 1048576") != std::string::npos);
+  CHECK(config_error_of(R"({"token_domains": [{"type": "Bar", "domain_size": 4294967296}]})")
+            .find("\"token_domains[0].domain_size\"") != std::string::npos);
+  CHECK(config_error_of(R"({"token_domains": [{"type": "Bar", "domain_size": 1048576}]})") == "no error");
+}
+
+TEST_CASE("a config built in code whose longest bar does not fit an int is refused (resource guard)") {
+  // from_json caps time signatures at 255/1 and the resolution at 32767 (a
+  // bar of at most 33,423,340 ticks); a config built in code is not capped.
+  EncoderConfig built;
+  built.resolution = 480;
+  built.time_signatures = TimeSignatureList({{4, 4}, {1 << 30, 1}});
+  CHECK_THROWS_WITH_AS(built.derive_token_domains(), doctest::Contains("makes a bar of more ticks than an int holds"),
+                       ConfigError);
+  built.time_signatures = TimeSignatureList({{255, 1}});
+  built.resolution = 32767;
+  CHECK_NOTHROW(built.derive_token_domains());
+}
+
 TEST_CASE("a microtiming delta of INT_MIN encodes as the largest negative delta") {
   Vocabulary vocab(EncoderConfig::from_json(read_config("expressive_encoder")));
   const int largest = vocab.domain_size(TokenType::Delta) - 1;

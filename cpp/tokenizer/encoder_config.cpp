@@ -102,7 +102,7 @@ std::vector<TokenDomain> parse_domains(const json& v) {
     check_not_listed_before(out, *type, field + ".type");
     if (!d.at("domain_size").is_number_integer() || d.at("domain_size").get<int64_t>() < 1 ||
         d.at("domain_size").get<int64_t>() > (1 << 20))
-      bad(field + ".domain_size", "must be a positive integer");
+      bad(field + ".domain_size", "must be an integer from 1 to 1048576");
     out.push_back({*type, d.at("domain_size").get<int>()});
   }
   return out;

@@ -1,5 +1,5 @@
 // `midigpt inspect` and `midigpt models`.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -23,6 +23,15 @@ describe('midigpt inspect', () => {
     const report = JSON.parse(r.stdout);
     expect(report.tracks[0].attributes.key_signature.label).toMatch(/major|minor/);
     expect(Object.keys(report.tracks[0].bar_attributes[3]).sort()).toEqual(['bar_max_polyphony', 'bar_min_polyphony', 'pitch_class_set']);
+  });
+
+  it('refuses an input over 256 MiB without reading it (resource guard)', () => {
+    const big = path.join(mkdtempSync(path.join(tmpdir(), 'midigpt-big-')), 'big.json');
+    writeFileSync(big, '');
+    truncateSync(big, (256 << 20) + 1); // sparse: no disk, no memory
+    const r = midigpt(['inspect', big]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(`${big} is ${(256 << 20) + 1} bytes; inputs over 256 MiB are not accepted`);
   });
 
   it('prints a table without --json', () => {

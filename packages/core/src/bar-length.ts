@@ -1,6 +1,6 @@
 // A bar's length in ticks: the core's one definition (cpp/core/bar_length.h),
-// shared by the grammar, the decoder, the attribute analyzers and these
-// TypeScript checks. Exact when the bar is a whole number of ticks, rounded up
+// shared by the grammar, the attribute analyzers and these TypeScript
+// checks. Exact when the bar is a whole number of ticks, rounded up
 // otherwise, so a note with onset t (whole ticks) starts inside its bar
 // exactly when 0 <= t < length.
 import { native } from './native.js';

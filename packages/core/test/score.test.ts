@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -178,6 +178,20 @@ describe('bad input never crashes the process', () => {
     const big = new Uint8Array(MAX_MIDI_BYTES + 1);
     big.set([0x4d, 0x54, 0x68, 0x64]);
     expect(() => Score.fromMidi(big)).toThrow('are not accepted');
+  });
+
+  it('refuses a file path over the size limit without reading the file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'midigpt-big-'));
+    try {
+      const file = path.join(dir, 'big.mid');
+      writeFileSync(file, 'MThd');
+      truncateSync(file, MAX_MIDI_BYTES + 1); // sparse: the size is checked before any byte is read
+      expect(() => Score.fromMidi(file)).toThrow(`big.mid is ${MAX_MIDI_BYTES + 1} bytes; MIDI files over 64 MiB are not accepted`);
+      expect(codeOf(() => Score.fromMidi(file))).toBe('FILE_TOO_LARGE');
+      expect(codeOf(() => parseMidiEvents(file))).toBe('FILE_TOO_LARGE');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects wrong argument types with TypeErrors', () => {

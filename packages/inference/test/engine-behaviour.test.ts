@@ -112,6 +112,31 @@ describe('context and positions (scripted model)', () => {
     ]);
   });
 
+  it('a prompt longer than the context is refused with CONTEXT_OVERFLOW (resource guard)', async () => {
+    const roomy = engineOn(notes);
+    await roomy.engine.generate(score, request({}));
+    const promptLength = roomy.model.calls[0]!.tokens.length;
+    const small = engineOn(notes, promptLength - 1);
+    await expect(small.engine.generate(score, request({}))).rejects.toMatchObject({
+      code: 'CONTEXT_OVERFLOW',
+      message: `step 1: the prompt has ${promptLength} tokens; the model takes at most ${promptLength - 1}`,
+    });
+    expect(small.model.prefills).toBe(0);
+  });
+
+  it('generation stops at the context budget when the model never ends the bar (resource guard)', async () => {
+    const endless: Script = () => favour(names, NOTE_TYPES);
+    const roomy = engineOn(notes);
+    await roomy.engine.generate(score, request({}));
+    const promptLength = roomy.model.calls[0]!.tokens.length;
+    const tight = engineOn(endless, promptLength + 20);
+    const r = await tight.engine.generate(score, request({ max_attempts: 1, silence_check: false, novelty_check: false }));
+    // The prompt, then the 19 tokens left: the step ends there, with the warning.
+    expect(r.steps[0]!.logProbs).toHaveLength(19);
+    expect(tight.model.calls.reduce((n, c) => n + c.tokens.length, 0)).toBe(promptLength + 18);
+    expect(r.warnings).toHaveLength(1);
+  });
+
   it('B8: in attention_skip, generated tokens continue right after the last kept prompt position', async () => {
     const { engine, model } = engineOn(notes);
     const r = await engine.generate(score, request({ mask_mode: 'attention_skip' }, { mask_bars: [3] }));
