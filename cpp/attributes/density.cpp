@@ -1,8 +1,11 @@
 // note_density_quantile (training.md §4.3): notes per bar, binned against the
 // instrument's decile thresholds. Drum tracks only by default, as in Yellow.
+#include <algorithm>
+
 #include "attributes/common.h"
 #include "attributes/density_table.h"
 #include "attributes/kinds.h"
+#include "attributes/levels.h"
 
 namespace midigpt::attributes {
 namespace {
@@ -41,6 +44,13 @@ const std::vector<std::string> kDensityLabels{
     "sparsest (Q0)", "Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7", "Q8", "densest (Q9)"};
 
 }  // namespace
+
+int64_t density_upper_bound(int level, int row_key) {
+  if (level < 0 || level >= 9) return -1;
+  // density_bin(n) <= level exactly when n <= row[b] for some b <= level.
+  const DensityRow& row = density_row(row_key);
+  return *std::max_element(row.begin(), row.begin() + level + 1);
+}
 
 std::unique_ptr<Attribute> make_note_density_quantile(Params& params) {
   AttributeSpec spec;

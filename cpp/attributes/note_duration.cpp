@@ -5,15 +5,19 @@
 
 #include "attributes/common.h"
 #include "attributes/kinds.h"
+#include "attributes/levels.h"
 
 namespace midigpt::attributes {
 namespace {
 
 // 0 = 32nd or shorter ... 5 = whole or longer. Drum notes always count as a
 // quarter (level 3): their written durations carry no meaning.
-int64_t duration_level(const Note& note, bool drum, int resolution) {
-  const double quarters = drum ? 1.0 : double(note.duration_ticks) / std::max(resolution, 1);
+int64_t level_of_quarters(double quarters) {
   return trunc_int(std::max(0.0, std::min(5.0, std::log2(std::max(quarters, 1e-6)) + 3.0)));
+}
+
+int64_t duration_level(const Note& note, bool drum, int resolution) {
+  return level_of_quarters(drum ? 1.0 : double(note.duration_ticks) / std::max(resolution, 1));
 }
 
 void add_levels(ValueCounts& levels, const Bar& bar, bool drum, int resolution) {
@@ -43,6 +47,10 @@ class NoteDurationQuantile : public SpecAttribute {
 };
 
 }  // namespace
+
+int note_duration_level(int64_t duration_ticks, int resolution) {
+  return static_cast<int>(level_of_quarters(double(duration_ticks) / std::max(resolution, 1)));
+}
 
 std::unique_ptr<Attribute> make_note_duration_quantile(Params& params) {
   const bool min = params.choice("mode", {"min", "max"}, std::nullopt) == "min";

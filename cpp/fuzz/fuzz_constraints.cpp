@@ -20,6 +20,7 @@
 #include "masking/constraint.h"
 #include "masking/grammar.h"
 #include "masking/limits.h"
+#include "masking/strict_controls.h"
 
 using namespace midigpt;
 using midigpt::fuzz::property_failed;
@@ -79,6 +80,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (int i = 0; i < count; ++i)
       graph.add(std::make_unique<BarAttributeValueConstraint>(vocab, kValueTypes[in.byte() % std::size(kValueTypes)],
                                                               in.small(-1, 3), in.small(-1, 6), in.wild(0, 12)));
+  }
+
+  // Strict controls (from the fuzz bytes: any limits, some contradictory),
+  // active from the first token as after an infill prompt.
+  if (in.byte() & 1) {
+    std::vector<BarLimits> limits(static_cast<size_t>(in.small(1, 3)));
+    for (BarLimits& l : limits) {
+      l.max_voices = in.small(0, 4);
+      l.min_voices = in.small(0, 3);
+      l.min_duration = in.small(-1, 40);
+      l.max_duration = in.small(-1, 40);
+      l.min_pitch = in.small(-1, 127);
+      l.max_pitch = in.small(-1, 127);
+      l.max_notes = in.small(0, 12);
+    }
+    auto strict = std::make_unique<StrictControlsConstraint>(vocab, std::move(limits), s.ar);
+    strict->begin();
+    graph.add(std::move(strict));
   }
 
   std::vector<uint8_t> allowed(n), grammar_allowed(n);

@@ -5,6 +5,7 @@
 #include "core/errors.h"
 #include "masking/grammar.h"
 #include "masking/limits.h"
+#include "masking/strict_controls.h"
 
 namespace midigpt {
 
@@ -170,8 +171,30 @@ void SessionState::build_constraints(const StepConstraints& c) {
   for (const auto& [type, value] : c.values) graph_.add(std::make_unique<AttributeValueConstraint>(vocab_, type, value));
   for (const auto& [type, track, bar, value] : c.bar_values)
     graph_.add(std::make_unique<BarAttributeValueConstraint>(vocab_, type, track, bar, value));
+  StrictControlsConstraint* strict = add_strict_controls(c.strict);  // last: relaxed first
   for (int token : prompt_) graph_.step(token);
   if (!fill_drum_order_.empty()) graph_.set_fillin_drum(fill_drum_order_[0]);
+  if (strict) strict->begin();
+}
+
+// One BarLimits per generated bar, in the order the step generates them.
+StrictControlsConstraint* SessionState::add_strict_controls(const std::vector<StrictControls>& controls) {
+  if (controls.empty()) return nullptr;
+  std::vector<BarLimits> limits;
+  bool any = false;
+  for (const auto& [t, b] : step_.bars_to_generate) {
+    const size_t caller = static_cast<size_t>(prompt_to_score_track_.at(static_cast<size_t>(t)));
+    limits.push_back(caller < controls.size()
+                         ? bar_limits(controls[caller], vocab_, window_.resolution, window_.tracks.at(static_cast<size_t>(t)))
+                         : BarLimits{});
+    any = any || limits.back().any();
+    if (step_.is_autoregressive) break;  // one track: its limits hold in every bar it opens
+  }
+  if (!any) return nullptr;
+  auto constraint = std::make_unique<StrictControlsConstraint>(vocab_, std::move(limits), step_.is_autoregressive);
+  StrictControlsConstraint* raw = constraint.get();
+  graph_.add(std::move(constraint));
+  return raw;
 }
 
 std::vector<int> SessionState::context_tokens() const {

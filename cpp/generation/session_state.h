@@ -11,6 +11,7 @@
 
 #include "core/score.h"
 #include "generation/step_planner.h"
+#include "generation/strict_limits.h"
 #include "masking/constraint.h"
 #include "tokenizer/decoder.h"
 #include "tokenizer/encoder.h"
@@ -37,6 +38,7 @@ struct StepConstraints {
   int density_limit = 0;
   std::vector<std::pair<TokenType, int>> values;  // full-AR attribute values
   std::vector<std::tuple<TokenType, int, int, int>> bar_values;  // (type, track ordinal, local bar, value)
+  std::vector<StrictControls> strict;  // by the caller's track index; empty = none (docs/controls.md)
 };
 
 struct GeneratedBar {
@@ -74,6 +76,7 @@ class SessionState {
   void build_prompt();
   void trim_autoregressive_tail();
   void build_constraints(const StepConstraints& constraints);
+  StrictControlsConstraint* add_strict_controls(const std::vector<StrictControls>& controls);
   Score decode_window() const;
 
   const Vocabulary& vocab_;

@@ -224,6 +224,29 @@ SessionOptions options_from_js(const Napi::Value& v) {
   return o;
 }
 
+// strict: per caller track, null or {minPolyphony, maxPolyphony, minNoteDuration,
+// maxNoteDuration, noteDensity, pitchRange: [lo, hi]} (absent = not asked for).
+std::vector<StrictControls> strict_from_js(const Napi::Array& a) {
+  std::vector<StrictControls> out(a.Length());
+  for (uint32_t t = 0; t < a.Length(); ++t) {
+    if (a.Get(t).IsNull() || a.Get(t).IsUndefined()) continue;
+    if (!a.Get(t).IsObject()) throw ScoreError("strict entries must be objects or null");
+    const Napi::Object o = a.Get(t).As<Napi::Object>();
+    StrictControls& c = out[t];
+    c.min_polyphony = int_from_js(field(o, "minPolyphony"), "strict.minPolyphony", -1, -1, 1 << 20);
+    c.max_polyphony = int_from_js(field(o, "maxPolyphony"), "strict.maxPolyphony", -1, -1, 1 << 20);
+    c.min_note_duration = int_from_js(field(o, "minNoteDuration"), "strict.minNoteDuration", -1, -1, 1 << 20);
+    c.max_note_duration = int_from_js(field(o, "maxNoteDuration"), "strict.maxNoteDuration", -1, -1, 1 << 20);
+    c.note_density = int_from_js(field(o, "noteDensity"), "strict.noteDensity", -1, -1, 1 << 20);
+    if (field(o, "pitchRange").IsArray()) {
+      const Napi::Array r = field(o, "pitchRange").As<Napi::Array>();
+      c.min_pitch = int_from_js(r.Get(0u), "strict.pitchRange[0]", std::nullopt, 0, 127);
+      c.max_pitch = int_from_js(r.Get(1u), "strict.pitchRange[1]", std::nullopt, 0, 127);
+    }
+  }
+  return out;
+}
+
 StepConstraints constraints_from_js(const Napi::Value& v) {
   StepConstraints c;
   if (v.IsUndefined()) return c;
@@ -249,6 +272,7 @@ StepConstraints constraints_from_js(const Napi::Value& v) {
                                 int_of(e.Get(2u), "bar", 0), int_of(e.Get(3u), "value", 0));
     }
   }
+  if (field(js, "strict").IsArray()) c.strict = strict_from_js(field(js, "strict").As<Napi::Array>());
   return c;
 }
 

@@ -10,7 +10,7 @@ export type { EncoderSummary } from './native.js';
 export { planSteps } from './generation/planner.js';
 export type { GenerationStep, PlanOptions, SelectionMask } from './generation/planner.js';
 export { SessionState } from './generation/session.js';
-export type { GeneratedBar, MaskStatus, SessionStateOptions, StepConstraintOptions } from './generation/session.js';
+export type { GeneratedBar, MaskStatus, SessionStateOptions, StepConstraintOptions, StrictControlOptions } from './generation/session.js';
 export { validateRequest, withContextTracks } from './generation/validate.js';
 export { cutPadding, padShortPiece } from './generation/short-pieces.js';
 export type { PaddedRun } from './generation/short-pieces.js';

@@ -69,7 +69,7 @@ describe('validateRequest: defaults and normalization', () => {
     expect(request.config).toEqual({
       temperature: 1.0, seed: -1, max_attempts: 3, novelty_check: true, silence_check: true,
       temperature_escalation: 1.0, bars_per_step: 1, tracks_per_step: 1, model_dim: 4, shuffle: false,
-      mask_mode: 'attention', polyphony_hard_limit: 0, density_hard_limit: 0,
+      mask_mode: 'attention', polyphony_hard_limit: 0, density_hard_limit: 0, strict_controls: false,
       top_p: 1.0, top_k: 0, mask_p: 0.0, mask_k: 0,
     });
     expect(request.controls).toEqual({});
@@ -334,12 +334,12 @@ describe('validateRequest: track prompts (#26-#30)', () => {
     ['28l every bar-level attribute fails without any', [{ id: 0, autoregressive: true, bar_attributes: { '1': { bar_min_polyphony: 1 } } }, context], 'unknown attribute "bar_min_polyphony" in bar_attributes[1] (this encoder has no attribute controls)', bare],
     ['28m bar out of range', [{ id: 0, bars: [1], bar_controls: { '8': { time_signature: 13 } } }, context], 'tracks[0] (track 0): bar_controls bar 8 out of range [0, 8)'],
     ['28m bar not generated', [{ id: 0, bars: [1], bar_controls: { '2': { time_signature: 13 } } }, context], 'tracks[0] (track 0): bar_controls bar 2 is not in bars'],
-    ['28m unknown control', [{ id: 0, bars: [1], bar_controls: { '1': { tempo: 120 } } }, context], 'tracks[0] (track 0): unknown control "tempo" in bar_controls[1] (the only control is time_signature)'],
+    ['28m unknown control', [{ id: 0, bars: [1], bar_controls: { '1': { tempo: 120 } } }, context], 'tracks[0] (track 0): unknown control "tempo" in bar_controls[1] (known: time_signature; pitch_range in controls)'],
     ['28m no time signatures', [{ id: 0, autoregressive: true, bar_controls: { '1': { time_signature: 0 } } }, context], 'tracks[0] (track 0): bar_controls[1].time_signature given, but this encoder has no time signatures configured', bare],
     ['28m index out of range', [{ id: 0, bars: [1], bar_controls: { '1': { time_signature: 36 } } }, context], 'tracks[0] (track 0): bar_controls[1].time_signature=36 out of range [0, 36)'],
     ['28m index not an integer', [{ id: 0, bars: [1], bar_controls: { '1': { time_signature: '4/4' } } }, context], 'bar_controls[1].time_signature must be an integer index into the encoder\'s time signatures (got "4/4")'],
     ['28m a new time signature', [{ id: 0, bars: [1], bar_controls: { '1': { time_signature: 10 } } }, context], 'tracks[0] (track 0): bar_controls[1].time_signature=10 (3/4) differs from the score\'s 4/4 at bar 1; a per-bar time signature can only restate the existing one'],
-    ['28n unknown control', [{ id: 0, bars: [1], controls: { key: 3 } }, context], 'tracks[0] (track 0): unknown control "key" in controls (the only control is time_signature)'],
+    ['28n unknown control', [{ id: 0, bars: [1], controls: { key: 3 } }, context], 'tracks[0] (track 0): unknown control "key" in controls (known: time_signature; pitch_range in controls)'],
     ['28n no time signatures', [{ id: 0, autoregressive: true, controls: { time_signature: 0 } }, context], 'tracks[0] (track 0): controls.time_signature given, but this encoder has no time signatures configured', bare],
     ['28n index out of range', [{ id: 0, bars: [1], controls: { time_signature: 99 } }, context], 'tracks[0] (track 0): controls.time_signature=99 out of range [0, 36)'],
     ['unknown prompt key', [{ id: 0, bar: [1] }, context], 'tracks[0] has unknown key "bar" (known: id, bars, autoregressive,'],
@@ -387,6 +387,27 @@ describe('validateRequest: track prompts (#26-#30)', () => {
     expect(problemsOf({ tracks: [{ id: 0, ignore: true, attributes: { min_polyphony: 12 } }, context] })).toEqual([
       'tracks[0] (track 0): attributes.min_polyphony=12 out of range [0, 10)',
     ]);
+  });
+});
+
+describe('validateRequest: strict controls and pitch range (ours)', () => {
+  const base = (track0: object, config: object = {}) => ({ tracks: [{ id: 0, bars: [2], ...track0 }, { id: 1, bars: [] }], config: { model_dim: 4, ...config } });
+
+  it('accepts config.strict_controls and controls.pitch_range and keeps them', () => {
+    const { request } = validateRequest(base({ controls: { pitch_range: [28, 55] } }, { strict_controls: true }), small, yellow);
+    expect(request.config.strict_controls).toBe(true);
+    expect(request.tracks[0]!.controls).toEqual({ pitch_range: [28, 55] });
+    expect(validateRequest(base({}), small, yellow).request.config.strict_controls).toBe(false);
+  });
+
+  it('refuses bad values with a clear problem each', () => {
+    expect(problemsOf(base({}, { strict_controls: 'yes' }))).toEqual(['config.strict_controls must be a boolean (got "yes")']);
+    expect(problemsOf(base({ controls: { pitch_range: [60, 40] } }))).toEqual([
+      'tracks[0] (track 0): controls.pitch_range [60, 40] is empty: the lowest pitch is above the highest',
+    ]);
+    for (const bad of [[28], [28, 200], ['28', 55], 40, [1.5, 60]])
+      expect(problemsOf(base({ controls: { pitch_range: bad } }))[0]).toContain('controls.pitch_range must be [lowest, highest], two MIDI pitches 0-127');
+    expect(problemsOf(base({ bar_controls: { 2: { pitch_range: [28, 55] } } }))[0]).toContain('pitch_range is a track control: give it in controls, not bar_controls');
   });
 });
 

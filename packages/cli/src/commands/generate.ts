@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { Score, type TrackJSON } from '@midigpt/core';
 import { UsageError } from '../errors.js';
-import { addGenerationOptions, attributesFrom, configFrom, parseBars, runGeneration, type SamplingFlags } from './generation.js';
+import { addGenerationOptions, attributesFrom, configFrom, controlsFrom, parseBars, runGeneration, type SamplingFlags } from './generation.js';
 import { loadScore } from './score.js';
 
 interface GenerateFlags extends SamplingFlags {
@@ -61,7 +61,7 @@ Examples:
       const outside = bars.find((b) => b >= nBars);
       if (outside !== undefined) throw new UsageError(`--bars ${flags.bars}: the score has bars 0 to ${nBars - 1}`);
       const attributes = attributesFrom(flags);
-      const prompt = { id: agent, bars, autoregressive: continues(bars, nBars), ...(Object.keys(attributes).length ? { attributes } : {}) };
+      const prompt = { id: agent, bars, autoregressive: continues(bars, nBars), ...(Object.keys(attributes).length ? { attributes } : {}), ...controlsFrom(flags) };
       const tracks = score.tracks.map((_, id) => (id === agent ? prompt : { id, bars: [] }));
       await runGeneration(input, score, { tracks, config: configFrom(flags) }, flags);
     });

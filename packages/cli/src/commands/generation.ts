@@ -26,6 +26,8 @@ export interface SamplingFlags {
   tracksPerStep?: number;
   polyphonyLimit?: number;
   densityLimit?: number;
+  strictControls?: boolean;
+  pitchRange?: [number, number];
   seed?: number;
   attempts?: number;
   attr: string[];
@@ -55,6 +57,8 @@ export function addGenerationOptions(command: Command): Command {
     .option('--tracks-per-step <n>', 'tracks generated per step (default 1)', integer('--tracks-per-step'))
     .option('--polyphony-limit <n>', 'at most n notes per onset', integer('--polyphony-limit'))
     .option('--density-limit <n>', 'at most n notes per bar', integer('--density-limit'))
+    .option('--strict-controls', 'enforce the --attr levels in every generated bar through the mask (docs/controls.md), not only ask the model')
+    .option('--pitch-range <low-high>', 'generated notes only between these MIDI pitches, e.g. 28-55 (always enforced)', pitchRange)
     .option('--seed <n>', 'seed for reproducible results', integer('--seed'))
     .option('--attempts <n>', 'attempts per step before giving up (default 3)', integer('--attempts'))
     .option('--attr <name=value>', 'an attribute control for the generated tracks, e.g. max_polyphony=3 (repeatable)', collect, [])
@@ -82,9 +86,23 @@ export function configFrom(flags: SamplingFlags): Record<string, unknown> {
   set('tracks_per_step', flags.tracksPerStep);
   set('polyphony_hard_limit', flags.polyphonyLimit);
   set('density_hard_limit', flags.densityLimit);
+  set('strict_controls', flags.strictControls);
   set('seed', flags.seed);
   set('max_attempts', flags.attempts);
   return config;
+}
+
+/** `--pitch-range 28-55`: two MIDI pitches, the lowest first. */
+function pitchRange(value: string): [number, number] {
+  const m = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(value);
+  if (!m || Number(m[1]) > 127 || Number(m[2]) > 127 || Number(m[1]) > Number(m[2]))
+    throw new UsageError(`--pitch-range takes two MIDI pitches 0-127, lowest first, e.g. 28-55; got "${value}"`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+/** The track controls of the generated tracks' prompts (only those given). */
+export function controlsFrom(flags: SamplingFlags): { controls?: { pitch_range: [number, number] } } {
+  return flags.pitchRange ? { controls: { pitch_range: flags.pitchRange } } : {};
 }
 
 /** `--attr name=value` pairs as an attributes map. */

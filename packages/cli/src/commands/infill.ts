@@ -2,7 +2,7 @@
 // chosen bars of chosen tracks; every other bar and track is context.
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { addGenerationOptions, attributesFrom, configFrom, parseBars, runGeneration, type SamplingFlags } from './generation.js';
+import { addGenerationOptions, attributesFrom, configFrom, controlsFrom, parseBars, runGeneration, type SamplingFlags } from './generation.js';
 import { loadScore } from './score.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -36,7 +36,12 @@ Examples:
         targets.set(id, [...(targets.get(id) ?? []), ...parseBars(flags.bars[i]!)]);
       });
       const attributes = attributesFrom(flags);
-      const tracks = score.tracks.map((_, id) => ({ id, bars: targets.get(id) ?? [], ...(targets.has(id) && Object.keys(attributes).length ? { attributes } : {}) }));
+      const tracks = score.tracks.map((_, id) => ({
+        id,
+        bars: targets.get(id) ?? [],
+        ...(targets.has(id) && Object.keys(attributes).length ? { attributes } : {}),
+        ...(targets.has(id) ? controlsFrom(flags) : {}),
+      }));
       await runGeneration(input, score, { tracks, config: configFrom(flags) }, flags);
     });
 }

@@ -11,7 +11,7 @@ import { Tokenizer } from '../tokenizer.js';
 import type { ScoreJSON } from '../types.js';
 import { planSteps, type GenerationStep, type SelectionMask } from './planner.js';
 import { barEntries, type GenerationRequest, type TrackPrompt } from './request.js';
-import { SessionState, type SessionStateOptions, type StepConstraintOptions } from './session.js';
+import { SessionState, type SessionStateOptions, type StepConstraintOptions, type StrictControlOptions } from './session.js';
 
 /** Everything a step's SessionState is built from. */
 export interface PreparedStep {
@@ -95,6 +95,7 @@ function constraintsFor(step: GenerationStep, request: GenerationRequest, tokeni
     densityLimit: Math.max(0, density_hard_limit),
     values: [],
     barValues: [],
+    strict: strictControls(request),
   };
   const byName = new Map(tokenizer.attributes().map((a) => [a.name, a]));
   const agentOrdinal = promptTracks - 1;  // the AR agent is encoded last
@@ -119,6 +120,26 @@ function constraintsFor(step: GenerationStep, request: GenerationRequest, tokeni
     }
   }
   return constraints;
+}
+
+// Strict controls by score track: the levels the prompts ask for when
+// `strict_controls` is on, and any pitch range (a control with no token).
+function strictControls(request: GenerationRequest): Array<StrictControlOptions | null> {
+  const strict = request.config.strict_controls;
+  const out: Array<StrictControlOptions | null> = [];
+  for (const p of request.tracks) {
+    const a = p.attributes;
+    const controls: StrictControlOptions = {
+      ...(strict && a.min_polyphony !== undefined ? { minPolyphony: a.min_polyphony } : {}),
+      ...(strict && a.max_polyphony !== undefined ? { maxPolyphony: a.max_polyphony } : {}),
+      ...(strict && a.min_note_duration !== undefined ? { minNoteDuration: a.min_note_duration } : {}),
+      ...(strict && a.max_note_duration !== undefined ? { maxNoteDuration: a.max_note_duration } : {}),
+      ...(strict && a.note_density !== undefined ? { noteDensity: a.note_density } : {}),
+      ...(p.controls.pitch_range ? { pitchRange: p.controls.pitch_range } : {}),
+    };
+    out[p.id] = Object.keys(controls).length > 0 ? controls : null;
+  }
+  return Array.from(out, (c) => c ?? null);
 }
 
 /** What the SessionState of `step` is built from (score at any resolution; the request validated). */

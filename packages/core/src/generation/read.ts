@@ -64,6 +64,7 @@ const CONFIG_FIELDS: { readonly [K in keyof InferenceConfig]: FieldKind } = {
   mask_mode: 'string',
   polyphony_hard_limit: 'integer',
   density_hard_limit: 'integer',
+  strict_controls: 'boolean',
   top_p: 'number',
   top_k: 'integer',
   mask_p: 'number',

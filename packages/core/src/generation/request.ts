@@ -39,6 +39,12 @@ export interface InferenceConfig {
   polyphony_hard_limit: number;
   /** > 0: at most this many notes per bar. */
   density_hard_limit: number;
+  /**
+   * Enforce the track attributes a prompt asks for (max/min polyphony, note
+   * duration range, note density) through the mask in every generated bar
+   * (docs/controls.md says what each guarantees). Not in the reference.
+   */
+  strict_controls: boolean;
   /** Nucleus filter in (0, 1]; 1 = off. */
   top_p: number;
   /** Keep the k most likely tokens; 0 = off. */
@@ -55,6 +61,8 @@ export type InferenceConfigInput = Partial<Omit<InferenceConfig, 'model_dim'>> &
 /** Per-track (or per-bar) controls; only `time_signature`, an index into the encoder's time-signature list. */
 export interface TrackControls {
   time_signature?: number;
+  /** `[lowest, highest]` MIDI pitch of the generated notes (track level only; always enforced). Not in the reference. */
+  pitch_range?: [number, number];
 }
 
 /** Piece-level controls; absent keys leave the encoder's default. */
@@ -142,6 +150,7 @@ export function defaultInferenceConfig(tokenizer?: Tokenizer): InferenceConfig {
     mask_mode: tokenizer ? defaultMaskMode(tokenizer) : 'token',
     polyphony_hard_limit: 0,
     density_hard_limit: 0,
+    strict_controls: false,
     top_p: 1.0,
     top_k: 0,
     mask_p: 0.0,

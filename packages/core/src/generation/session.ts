@@ -31,6 +31,18 @@ export interface StepConstraintOptions {
   values?: Array<[string, number]>;
   /** `[tokenType, trackOrdinal, localBar, value]`. */
   barValues?: Array<[string, number, number, number]>;
+  /** Per score track: the levels strict controls enforce in its generated bars (docs/controls.md); null = none. */
+  strict?: Array<StrictControlOptions | null>;
+}
+
+/** Attribute levels (and a pitch range) a generated bar must keep; absent = not asked for. */
+export interface StrictControlOptions {
+  minPolyphony?: number;
+  maxPolyphony?: number;
+  minNoteDuration?: number;
+  maxNoteDuration?: number;
+  noteDensity?: number;
+  pitchRange?: [number, number];
 }
 
 /**

@@ -382,7 +382,9 @@ function checkPrompt(p: PromptRead, ctx: Context, claims: Claims): void {
   for (const [name, level] of p.attributes) checkAttribute(name, level, 'track', 'attributes', where, ctx);  // k
   checkBarAttributes(p, where, ctx);  // l
   checkBarControls(p, label, track, claims, ctx, report);  // m
-  for (const [name, value] of p.controls) checkTimeSignatureControl(name, value, 'controls', ctx, report);  // n
+  for (const [name, value] of p.controls)
+    if (name === 'pitch_range') checkPitchRange(value, report);  // ours
+    else checkTimeSignatureControl(name, value, 'controls', ctx, report);  // n
 }
 
 /** 28a, 28b: the score track this prompt is for, when there is one. */
@@ -519,9 +521,17 @@ function checkBarControls(
 }
 
 /** 28n (and the common part of 28m): the only control is `time_signature`, an index into the encoder's list. */
+/** Ours: `controls.pitch_range` is `[lowest, highest]`, MIDI pitches with lowest <= highest. */
+function checkPitchRange(value: unknown, report: (problem: string) => void): void {
+  const ok = Array.isArray(value) && value.length === 2 && value.every((p) => isInteger(p) && p >= 0 && p <= 127);
+  if (!ok) report(`controls.pitch_range must be [lowest, highest], two MIDI pitches 0-127 (got ${show(value)})`);
+  else if (value[0] > value[1]) report(`controls.pitch_range [${value[0]}, ${value[1]}] is empty: the lowest pitch is above the highest`);
+}
+
 function checkTimeSignatureControl(name: string, value: unknown, field: string, ctx: Context, report: (problem: string) => void): number | undefined {
   const count = ctx.encoder.timeSignatures.length;
-  if (name !== 'time_signature') report(`unknown control ${JSON.stringify(name)} in ${field} (the only control is time_signature)`);
+  if (name === 'pitch_range' && field !== 'controls') report(`pitch_range is a track control: give it in controls, not ${field}`);
+  else if (name !== 'time_signature') report(`unknown control ${JSON.stringify(name)} in ${field} (known: time_signature; pitch_range in controls)`);
   else if (!isInteger(value)) report(`${field}.time_signature must be an integer index into the encoder's time signatures (got ${show(value)})`);
   else if (count === 0) report(`${field}.time_signature given, but this encoder has no time signatures configured`);
   else if (value < 0 || value >= count) report(`${field}.time_signature=${value} out of range [0, ${count})`);
@@ -572,7 +582,10 @@ function normalizePrompt(p: PromptRead, nBars: number): TrackPrompt {
 
 function trackControls(entries: ReadonlyArray<[string, unknown]>): TrackControls {
   const controls: TrackControls = {};
-  for (const [name, value] of entries) if (name === 'time_signature' && isInteger(value)) controls.time_signature = value;
+  for (const [name, value] of entries) {
+    if (name === 'time_signature' && isInteger(value)) controls.time_signature = value;
+    if (name === 'pitch_range' && Array.isArray(value)) controls.pitch_range = [value[0] as number, value[1] as number];
+  }
   return controls;
 }
 
