@@ -73,8 +73,11 @@ fi
 
 mkdir -p "$build/logs"
 # Options shared by every run: stop at the first finding, keep memory and time
-# per input bounded, and print the final statistics.
-common=(-timeout=20 -rss_limit_mb=2560 -print_final_stats=1 -max_total_time="$seconds")
+# per input bounded, and print the final statistics. The time limit finds
+# hangs, not slow inputs: the slowest legitimate inputs (the largest scores
+# the reader accepts) take over a second alone and far longer on a busy
+# machine (a 1.3 s input once took 29 s while other work ran).
+common=(-timeout=60 -rss_limit_mb=2560 -print_final_stats=1 -max_total_time="$seconds")
 [ -n "${FUZZ_SEED:-}" ] && common+=(-seed="$FUZZ_SEED")
 
 run_target() {
@@ -127,7 +130,7 @@ status=0
 for t in "${selected[@]}"; do report "$t" || status=1; done
 if [ "${FUZZ_MERGE:-0}" = 1 ] && [ "$status" = 0 ]; then
   for t in "${selected[@]}"; do
-    "$build/cpp/fuzz/fuzz_$t" -merge=1 -rss_limit_mb=2560 -timeout=20 "cpp/fuzz/corpus/$t" "$build/corpus/$t" >"$build/logs/$t.merge.log" 2>&1 ||
+    "$build/cpp/fuzz/fuzz_$t" -merge=1 -rss_limit_mb=2560 -timeout=60 "cpp/fuzz/corpus/$t" "$build/corpus/$t" >"$build/logs/$t.merge.log" 2>&1 ||
       { echo "fuzz: merging the $t corpus failed (see $build/logs/$t.merge.log)"; status=1; }
   done
   echo "fuzz: minimized corpus in cpp/fuzz/corpus: $(find cpp/fuzz/corpus -type f | wc -l) files, $(du -sh cpp/fuzz/corpus | cut -f1)"
