@@ -30,3 +30,6 @@ export interface DefaultModelMetrics {
 export function defaultModelMetrics(): DefaultModelMetrics {
   return JSON.parse(readFileSync(path.join(root, 'metrics.json'), 'utf8')) as DefaultModelMetrics;
 }
+
+/** Names a `--model` option accepts for this model (besides no `--model` at all). */
+export const DEFAULT_MODEL_ALIASES: readonly string[] = ['default', DEFAULT_MODEL_NAME];

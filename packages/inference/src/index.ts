@@ -18,3 +18,5 @@ export { readCheckpoint } from './checkpoint/read.js';
 export { modelHome } from './hub/cache.js';
 export { pretrainedPath, PRETRAINED } from './hub/pretrained.js';
 export type { DownloadProgress, PretrainedOptions } from './hub/pretrained.js';
+export { engineFromFile, resolveModelFile, ModelSpecError } from './hub/load.js';
+export type { ResolveModelOptions } from './hub/load.js';
