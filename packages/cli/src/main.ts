@@ -15,6 +15,7 @@ import { registerScore } from './commands/score.js';
 import { registerTokenize } from './commands/tokenize.js';
 import { registerTrain } from './commands/train.js';
 import { registerVocab } from './commands/vocab.js';
+import { registerListen, registerServe } from '@midigpt/server/cli';
 import { InvalidJsonError, UsageError } from './errors.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -41,6 +42,8 @@ export function buildProgram(): Command {
   registerModels(program);
   registerDataset(program);
   registerTrain(program);
+  registerServe(program);
+  registerListen(program);
   return program;
 }
 

@@ -1,0 +1,25 @@
+// @midigpt/server: the real-time MIDI-GPT server (OSC), as a library.
+export { createOscServer, DEFAULT_HOST, DEFAULT_OSC_PORT } from './server.js';
+export type { OscServer, OscServerOptions } from './server.js';
+export type { ModelSource } from './model.js';
+export type { Endpoint } from './osc/server.js';
+export { decodeDatagram, encodeMessage, DEFAULT_DATAGRAM_LIMITS } from './osc/codec.js';
+export type { DatagramLimits, OscMessage, OutArg } from './osc/codec.js';
+export { listen } from './listen.js';
+export type { Listener, ListenOptions } from './listen.js';
+export { LiveSession, systemClock } from './live/session.js';
+export type { Clock, SessionOptions, SessionState } from './live/session.js';
+export { SessionManager } from './live/sessions.js';
+export type { SessionEvent } from './live/events.js';
+export { ErrorCode, LiveError } from './live/errors.js';
+export { PARAM_NAMES, defaultParams } from './live/params.js';
+export type { ParamName, Params } from './live/params.js';
+export type { BarFeatures } from './live/features.js';
+export type { SkipReason } from './live/scheduler.js';
+export { InProcessModelClient, JobError, WorkerModelClient } from './worker/client.js';
+export type { ModelClient, Submission, SubmitHooks } from './worker/client.js';
+export type { GenerationJob, JobResult, ModelInfo } from './worker/protocol.js';
+export { createHttpApp, createHttpServer, DEFAULT_BODY_LIMIT, DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, DEFAULT_MAX_QUEUE, DEFAULT_TIMEOUT_MS } from './http/app.js';
+export type { HttpAppOptions, HttpServer, HttpServerOptions } from './http/app.js';
+export type { ErrorBody } from './http/errors.js';
+export type { JobProgress, JobVariation } from './worker/protocol.js';

@@ -1,0 +1,29 @@
+// Opening the model a server runs: a worker thread on a model named like the
+// CLI's `--model NAME|PATH` (the embedded default model when none), an engine
+// the caller already has, or any `ModelClient`.
+import type { InferenceEngine } from '@midigpt/inference';
+import { InProcessModelClient, WorkerModelClient, type ModelClient } from './worker/client.js';
+
+export interface ModelSource {
+  /** A model name or file, as `--model` takes it (default: the embedded model). Runs in a worker thread. */
+  model?: string;
+  /** An engine to run in this thread instead (libraries, tests). */
+  engine?: InferenceEngine;
+  /** Any model client (tests inject fakes). Not closed by the server. */
+  modelClient?: ModelClient;
+  /** Intra-op threads of the worker's model. */
+  threads?: number;
+  /** Jobs the model queue holds at most (all sessions together). */
+  maxJobs?: number;
+}
+
+export async function openModel(source: ModelSource): Promise<{ client: ModelClient; owned: boolean }> {
+  const limits = source.maxJobs ? { maxJobs: source.maxJobs } : {};
+  if (source.modelClient) return { client: source.modelClient, owned: false };
+  if (source.engine) return { client: new InProcessModelClient(source.engine, limits), owned: true };
+  const { resolveModelFile } = await import('@midigpt/inference');
+  const { defaultModelPath, DEFAULT_MODEL_ALIASES } = await import('@midigpt/default-model');
+  const file = await resolveModelFile(source.model, { defaultModel: { path: defaultModelPath, names: DEFAULT_MODEL_ALIASES } });
+  const client = await WorkerModelClient.start({ file, ...(source.threads ? { threads: source.threads } : {}), ...limits });
+  return { client, owned: true };
+}
