@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/bar_length.h"
 #include "core/errors.h"
 #include "masking/grammar.h"
 #include "masking/limits.h"
@@ -184,11 +185,14 @@ StrictControlsConstraint* SessionState::add_strict_controls(const std::vector<St
   bool any = false;
   for (const auto& [t, b] : step_.bars_to_generate) {
     const size_t caller = static_cast<size_t>(prompt_to_score_track_.at(static_cast<size_t>(t)));
-    limits.push_back(caller < controls.size()
-                         ? bar_limits(controls[caller], vocab_, window_.resolution, window_.tracks.at(static_cast<size_t>(t)))
-                         : BarLimits{});
+    const Track& track = window_.tracks.at(static_cast<size_t>(t));
+    limits.push_back(caller < controls.size() ? bar_limits(controls[caller], vocab_, window_.resolution, track) : BarLimits{});
     any = any || limits.back().any();
-    if (step_.is_autoregressive) break;  // one track: its limits hold in every bar it opens
+    // Ticks from this bar to the end of the piece (the window's bars, then the track's later ones).
+    int64_t room = 0;
+    for (size_t i = static_cast<size_t>(b); i < track.bars.size(); ++i) room += beat_bar_ticks(track.bars[i].beat_length, window_.resolution);
+    for (const Bar& later : suffix_[caller]) room += beat_bar_ticks(later.beat_length, window_.resolution);
+    limits.back().room = static_cast<int>(std::min<int64_t>(room, 1 << 30));
   }
   if (!any) return nullptr;
   auto constraint = std::make_unique<StrictControlsConstraint>(vocab_, std::move(limits), step_.is_autoregressive);

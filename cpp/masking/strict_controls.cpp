@@ -21,7 +21,7 @@ void StrictControlsConstraint::begin() {
 
 const BarLimits* StrictControlsConstraint::current() const {
   if (!active_ || !in_bar_ || bar_ < 0 || limits_.empty()) return nullptr;
-  const size_t k = autoregressive_ ? 0 : static_cast<size_t>(bar_);
+  const size_t k = static_cast<size_t>(bar_);
   return k < limits_.size() && limits_[k].any() ? &limits_[k] : nullptr;
 }
 
@@ -127,6 +127,16 @@ void StrictControlsConstraint::apply(TokenMask d) const {
         longest = tick - position_ - 1;
         break;
       }
+  }
+  if (l.min_duration >= 0 && l.room >= 0) {
+    // The shortest allowed note must end before the piece does.
+    const int shortest = l.min_duration + 1;
+    if (l.room - position_ < shortest) forbid(d, kNoteStart);
+    const auto [from, to] = vocab_.range(TokenType::TimeAbsolutePos);
+    if (from >= 0)
+      for (int tick = std::max(0, l.room - shortest + 1); tick < to - from; ++tick) d.fill(from + tick, from + tick + 1, 1);
+    const int fits = l.room - position_ - 1;  // the longest value that ends by then
+    longest = longest < 0 ? fits : std::min(longest, fits);
   }
   if (l.min_duration >= 0 || l.max_duration >= 0 || longest >= 0) {
     int hi = l.max_duration;

@@ -19,6 +19,10 @@ struct BarLimits {
   int min_pitch = -1;     // allowed NoteOnset / NotePitch values; -1 = open
   int max_pitch = -1;
   int max_notes = 0;      // notes per bar; 0 = no limit
+  // Ticks from the bar's start to the end of the piece (-1 = unknown). With a
+  // minimum duration, a note must fit before the end: the finished score
+  // cuts notes there, which would shorten them below the minimum.
+  int room = -1;
 
   bool any() const {
     return max_voices > 0 || min_voices > 0 || min_duration >= 0 || max_duration >= 0 || min_pitch >= 0 ||
@@ -27,7 +31,7 @@ struct BarLimits {
 };
 
 // Applies `limits[k]` inside the k-th generated bar: the k-th fill-in block of
-// an infill step, or every bar an autoregressive step opens (limits[0]).
+// an infill step, or the k-th bar an autoregressive step opens.
 // Silent until begin(): the prompt is replayed through the graph first.
 class StrictControlsConstraint : public Constraint {
  public:

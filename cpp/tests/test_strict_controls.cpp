@@ -103,14 +103,33 @@ TEST_CASE("strict controls: each generated bar gets its own limits; the prompt a
     CHECK_FALSE(f.forbidden(c, TokenType::NoteOnset, 50));
   }
   SUBCASE("autoregressive: every bar it opens, not the context bar it ends") {
-    StrictControlsConstraint c(f.v, {low}, true);
+    StrictControlsConstraint c(f.v, {low, low}, true);
     c.begin();
     CHECK_FALSE(f.forbidden(c, TokenType::NoteOnset, 90));  // still in the last context bar (B6)
     f.play(c, {{TokenType::BarEnd, 0}, {TokenType::Bar, 0}});
     CHECK(f.forbidden(c, TokenType::NoteOnset, 90));
     f.play(c, {{TokenType::BarEnd, 0}, {TokenType::Bar, 0}});
     CHECK(f.forbidden(c, TokenType::NoteOnset, 90));
+    f.play(c, {{TokenType::BarEnd, 0}, {TokenType::Bar, 0}});  // past the step's targets: nothing
+    CHECK_FALSE(f.forbidden(c, TokenType::NoteOnset, 90));
   }
+}
+
+TEST_CASE("strict controls: with a minimum duration, a note must end before the piece does") {
+  // The finished score cuts notes at the end of the piece, which would take
+  // them below the minimum (seen on 5 of 240 bars of the adherence run).
+  Fixture f;
+  BarLimits l;
+  l.min_duration = 11;  // 12 ticks at least
+  l.room = 20;          // the piece ends 20 ticks into this bar
+  StrictControlsConstraint c(f.v, {l}, false);
+  c.begin();
+  CHECK_FALSE(f.forbidden(c, TokenType::TimeAbsolutePos, 8));
+  CHECK(f.forbidden(c, TokenType::TimeAbsolutePos, 9));  // 11 ticks left: no allowed note fits
+  f.play(c, {{TokenType::TimeAbsolutePos, 0}, {TokenType::NoteOnset, 60}});
+  CHECK(f.allowed_values(c, TokenType::NoteDuration) == std::pair{11, 19});
+  f.play(c, {{TokenType::NoteDuration, 11}, {TokenType::TimeAbsolutePos, 8}, {TokenType::NoteOnset, 62}});
+  CHECK(f.allowed_values(c, TokenType::NoteDuration) == std::pair{11, 11});
 }
 
 TEST_CASE("strict controls: best effort minimum polyphony keeps a position open") {
