@@ -1,11 +1,13 @@
 // Writes metrics.json and MODEL_CARD.md of the default model from a run folder
 // made by reproduce.sh (losses.json, onnx-loss.json, infill.json, train/,
-// data/), so every number in the card comes from a measurement.
+// data/, and adherence.json when there is one), so every number in the card
+// comes from a measurement.
 //
 //   node packages/default-model/scripts/make-card.mjs RUN_DIR
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { adherenceSection } from './control-adherence.mjs';
 
 const run = process.argv[2];
 if (!run) {
@@ -18,6 +20,8 @@ const config = JSON.parse(readFileSync(path.join(pkg, '../train/configs/pop909-d
 const losses = json('losses.json');
 const onnx = json('onnx-loss.json');
 const infill = json('infill.json').summary;
+// scripts/control-adherence.mjs's measurement, when the run has one.
+const adherence = existsSync(path.join(run, 'adherence.json')) ? json('adherence.json').summary : null;
 const manifest = json('data/manifest.json');
 const records = readFileSync(path.join(run, 'train/metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 const speeds = records.filter((r) => r.tokens_per_second).map((r) => r.tokens_per_second).sort((a, b) => a - b);
@@ -54,6 +58,7 @@ const metrics = {
     untrained_perplexity: losses.untrained_perplexity,
   },
   infill,
+  ...(adherence ? { control_adherence: { ...adherence, strict_violations: adherence.strict_violations.length } } : {}),
 };
 
 // Anything the run's operator recorded about it (RUN_DIR/NOTES.md), quoted as written.
@@ -126,7 +131,7 @@ number, default sampling: temperature 1, no top-k/top-p), shipped int8 model, ${
   polyphony at r = ${f(infill.polyphony_correlation)}.
 - Empty bars where the real bar had notes: ${pct(infill.empty_bar_fraction)} of generated bars.
 - Degenerate infills (every replaced bar left empty, or one pitch repeated): **${pct(infill.degenerate_fraction)}**.
-
+${adherence ? `\n${adherenceSection(adherence)}` : ''}
 ## Limits
 - Small and trained briefly on one style (Chinese pop piano arrangements, 3 tracks, mostly 4/4).
   Other styles, drums and instruments outside piano are outside what it has seen.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces the default model from POP909: dataset, training, int8 ONNX
-# conversion, evaluation, training-curve plot, metrics.json and MODEL_CARD.md,
+# conversion, evaluation (loss, infill quality, control adherence), training-curve plot, metrics.json and MODEL_CARD.md,
 # and the float16 checkpoint users fine-tune from.
 #
 #   bash packages/default-model/scripts/reproduce.sh [POP909_DIR] [RUN_DIR]
@@ -32,6 +32,7 @@ PYTHONPATH=packages/train MIDIGPT_CLI="node packages/cli/bin/midigpt.js" \
   --bundle "$RUN/train/model_final.safetensors" --steps "$STEPS" > "$RUN/losses.json"
 node $PKG/scripts/onnx-loss.mjs "$RUN/data" "$RUN/model-fp32.onnx" "$RUN/model-int8.onnx" > "$RUN/onnx-loss.json"
 node $PKG/scripts/infill-quality.mjs "$RUN/model-int8.onnx" "$RUN/data" --count 100 --out "$RUN/infill.json" > /dev/null
+node $PKG/scripts/control-adherence.mjs "$RUN/model-int8.onnx" "$RUN/data" --out "$RUN/adherence.json" > /dev/null
 
 UNIGRAM=$(node -p "require('./$RUN/losses.json').unigram_loss.toFixed(3)")
 PYTHONPATH=packages/train "$PYTHON" -m midigpt_train.plot "$RUN/train" -o "$PKG/training-curve.png" \
