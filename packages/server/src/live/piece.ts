@@ -1,6 +1,7 @@
 // The piece a live session builds (realtime.md §1.6): tracks, bars of notes on
 // the encoder's grid, notes waiting for their bar to close, and the playhead
 // (`barsCompleted`). Only the bars a prompt can still use are kept.
+import { signatureBarTicks } from '@midigpt/core';
 import { invalidParam, ErrorCode, LiveError } from './errors.js';
 
 export interface LiveTrack {
@@ -47,8 +48,9 @@ export interface PieceLimits {
 
 export const DEFAULT_LIMITS: PieceLimits = { historyBars: 24, maxBarsAhead: 64, maxNotesPerBar: 512 };
 
-export function barTicks([numerator, denominator]: TimeSignature, resolution: number): number {
-  return Math.floor((numerator * 4 * resolution) / denominator);
+/** A bar's length in ticks: the core's one definition (the reference floors 4·n·res/d; the same for every bar of whole ticks). */
+export function barTicks(ts: TimeSignature, resolution: number): number {
+  return signatureBarTicks([ts[0], ts[1]], resolution);
 }
 
 export class Piece {

@@ -42,7 +42,16 @@ export function buildJob(piece: Piece, scheduled: ScheduledJob, window: JobWindo
           ? bars.filter((bar) => bar < scheduled.target && !piece.generated.has(bar) && piece.notes(track.id, bar).length === 0)
           : [];
       masked.set(id, mask);
-      return { id, bars: window.generate.map(rel), autoregressive: true, mask_bars: mask.map(rel), attributes: scheduled.attributes };
+      // A narrowed pitch range is a mask on the model's pitches (docs/controls.md), not only a fold afterwards.
+      const narrowed = track.minPitch > 0 || track.maxPitch < 127;
+      return {
+        id,
+        bars: window.generate.map(rel),
+        autoregressive: true,
+        mask_bars: mask.map(rel),
+        attributes: scheduled.attributes,
+        ...(narrowed ? { controls: { pitch_range: [track.minPitch, track.maxPitch] } } : {}),
+      };
     }
     // An ignored track cannot carry masks (§6 item 2); the others hide the bars not played yet.
     if (track.ignore) return { id, ignore: true };

@@ -6,7 +6,7 @@ import { LiveSession } from '../../src/live/session.js';
 import { eventLog, FakeModel, settle } from '../support/fakes.js';
 
 interface Req {
-  tracks: Array<{ id: number; bars?: number[]; autoregressive?: boolean; ignore?: boolean; mask_bars?: number[]; attributes?: Record<string, number> }>;
+  tracks: Array<{ id: number; bars?: number[]; autoregressive?: boolean; ignore?: boolean; mask_bars?: number[]; attributes?: Record<string, number>; controls?: { pitch_range?: [number, number] } }>;
   config: Record<string, unknown>;
 }
 
@@ -51,7 +51,7 @@ describe('requests', () => {
     expect(request(model).tracks[1]).toEqual({ id: 1, ignore: true });
   });
 
-  it('the agent temperature and attribute overrides reach the request; pitch range folds notes (§6 item 11)', async () => {
+  it('the agent temperature, attribute overrides and pitch range reach the request; pitch range also folds notes (§6 item 11)', async () => {
     const { model, session, log } = start();
     session.setTrackParam(30, 'temperature', 0.7);
     session.setTrackParam(30, 'min_pitch', 64);
@@ -60,7 +60,9 @@ describe('requests', () => {
     for (let bar = 0; bar < 3; bar++) session.barEnd(bar, 4, 4);
     expect(request(model).config.temperature).toBe(0.7);
     expect(request(model).tracks[2]!.attributes).toEqual({ max_polyphony: 3 });
-    model.finish(2); // pitches 60 and 61
+    expect(request(model).tracks[2]!.controls).toEqual({ pitch_range: [64, 80] }); // the model's pitches are masked to it
+    expect(request(model).tracks[0]!.controls).toBeUndefined();
+    model.finish(2); // pitches 60 and 61 (a fake model ignores the mask): folded by octaves
     await settle();
     const bar = log.events.find((e) => e.type === 'generated');
     expect(bar?.type === 'generated' && bar.notes.map((n) => n.pitch)).toEqual([72, 73]);
