@@ -11,6 +11,8 @@ ensure_apt "test -f /usr/include/doctest/doctest.h" doctest-dev
 ensure_apt "command -v midicsv" midicsv
 # An OSC implementation that is not ours, to drive the server in its tests.
 ensure_apt "command -v oscsend && command -v oscdump" liblo-tools
+# A real browser for the studio tests (driven by playwright-core).
+ensure_apt "command -v chromium" chromium
 # The trainer's smoke test: Debian's PyTorch, with the threaded OpenBLAS it needs to be fast.
 ensure_apt "/usr/bin/python3 -c 'import torch'" python3-torch
 ensure_apt "dpkg -s libopenblas0-pthread" libopenblas0-pthread

@@ -45,6 +45,8 @@ export interface HttpServeSettings {
   queue?: number;
   /** `--http-timeout SECONDS`: generation time limit (0 = none). */
   timeout?: number;
+  /** `--studio`: also serve the studio page at `/`. */
+  studio?: boolean;
 }
 
 /** Starts the OSC server and keeps it running until SIGINT/SIGTERM. */
@@ -54,6 +56,11 @@ export async function runOscServer(settings: ServeSettings): Promise<void> {
 
 /** Starts the OSC server and/or the HTTP API on one model worker; runs until SIGINT/SIGTERM. */
 export async function runServers(settings: ServeSettings, transports: { osc: boolean; http?: HttpServeSettings }): Promise<void> {
+  if (transports.http?.studio) {
+    // Before the model loads: a missing build fails at once, with how to build it.
+    const { studioRoot } = await import('./http/studio.js');
+    studioRoot();
+  }
   const { openModel } = await import('./model.js');
   const say = (line: string): void => void process.stderr.write(`${line}\n`);
   const modelName = settings.model ?? 'the embedded default model';
@@ -91,10 +98,12 @@ export async function runServers(settings: ServeSettings, transports: { osc: boo
         ...(http.cors?.length ? { cors: http.cors.includes('*') ? '*' : http.cors } : {}),
         ...(http.queue !== undefined ? { maxQueue: http.queue } : {}),
         ...(http.timeout !== undefined ? { timeoutMs: http.timeout * 1000 } : {}),
+        ...(http.studio ? { studio: true } : {}),
         log: say,
       });
       closers.push(() => server.close());
       say(`midigpt: HTTP API on ${server.url} (model: ${modelName}; OpenAPI at ${server.url}/openapi.json)`);
+      if (http.studio) say(`midigpt: the studio on ${server.url}/`);
     }
     say('Ctrl-C stops it');
     await new Promise<void>((resolve) => {
@@ -130,6 +139,7 @@ interface ServeFlags {
   cors?: string[];
   httpQueue?: number;
   httpTimeout?: number;
+  studio?: boolean;
   model?: string;
   host: string;
   replyPort?: number;
@@ -153,7 +163,7 @@ function startupParams(flags: { buffer?: number; lookahead?: number; modelDim?: 
   return params;
 }
 
-/** `midigpt serve [--osc [PORT]] [--http [PORT]]`: OSC by default; both share one model worker. */
+/** `midigpt serve [--osc [PORT]] [--http [PORT]] [--studio]`: OSC by default; both share one model worker. */
 export function registerServe(program: Command): void {
   program
     .command('serve')
@@ -174,6 +184,7 @@ export function registerServe(program: Command): void {
     .option('--cors <origin>', 'let pages from this origin call the HTTP API (repeatable; * for any; default: off)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--http-queue <n>', 'HTTP requests that may wait for the model; more get 429 (default 8)', integer('--http-queue', 0, 1000))
     .option('--http-timeout <seconds>', 'cancel an HTTP generation after this long (default 120; 0 = none)', seconds('--http-timeout'))
+    .option('--studio', 'also serve the studio (a page to open, infill, play and export MIDI files) at / of the HTTP port; implies --http')
     .action(async (flags: ServeFlags, command: Command) => {
       const settings: ServeSettings = {
         port: typeof flags.osc === 'number' ? flags.osc : DEFAULT_PORT,
@@ -185,16 +196,17 @@ export function registerServe(program: Command): void {
         ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
         ...(flags.token !== undefined ? { token: flags.token } : {}),
       };
-      if (flags.http === undefined && (flags.cors || flags.httpQueue !== undefined || flags.httpTimeout !== undefined))
+      if (flags.http === undefined && !flags.studio && (flags.cors || flags.httpQueue !== undefined || flags.httpTimeout !== undefined))
         command.error('error: --cors, --http-queue and --http-timeout go with --http', { exitCode: 2, code: 'midigpt.usage' });
       const http: HttpServeSettings | undefined =
-        flags.http === undefined
+        flags.http === undefined && !flags.studio
           ? undefined
           : {
               port: typeof flags.http === 'number' ? flags.http : DEFAULT_HTTP_PORT,
               ...(flags.cors ? { cors: flags.cors } : {}),
               ...(flags.httpQueue !== undefined ? { queue: flags.httpQueue } : {}),
               ...(flags.httpTimeout !== undefined ? { timeout: flags.httpTimeout } : {}),
+              ...(flags.studio ? { studio: true } : {}),
             };
       // OSC unless only --http was asked for.
       await runServers(settings, { osc: flags.osc !== undefined || http === undefined, ...(http ? { http } : {}) });

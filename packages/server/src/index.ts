@@ -22,4 +22,6 @@ export type { GenerationJob, JobResult, ModelInfo } from './worker/protocol.js';
 export { createHttpApp, createHttpServer, DEFAULT_BODY_LIMIT, DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, DEFAULT_MAX_QUEUE, DEFAULT_TIMEOUT_MS } from './http/app.js';
 export type { HttpAppOptions, HttpServer, HttpServerOptions } from './http/app.js';
 export type { ErrorBody } from './http/errors.js';
+export { studioRoot, StudioMissingError } from './http/studio.js';
+export type { StudioOptions } from './http/studio.js';
 export type { JobProgress, JobVariation } from './worker/protocol.js';

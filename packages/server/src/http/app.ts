@@ -38,6 +38,8 @@ export interface HttpAppOptions {
   progressEvery?: number;
   /** Receives internal errors (with their stacks, which clients never see) and start-up lines. */
   log?: (line: string) => void;
+  /** Also serve the studio (the built `@midigpt/studio` page) at `/`; throws `StudioMissingError` when it is not built. */
+  studio?: boolean;
 }
 
 /** The HTTP API on a model client the caller owns (not closed with the app). */
@@ -89,6 +91,10 @@ export async function createHttpApp(client: ModelClient, options: HttpAppOptions
   await app.register(generateRoutes, context);
   await app.register(v1Routes, context);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (options.studio) {
+    const { studioRoutes } = await import('./studio.js');
+    await app.register(studioRoutes);
+  }
   await app.ready();
   return app;
 }

@@ -1,0 +1,213 @@
+// The studio in a real browser (Debian's chromium driven by playwright-core):
+// the page served by `createHttpServer({ studio: true })` with the tiny model,
+// the example loaded, 4 bars of a track selected by dragging, Infill, the take
+// kept, played (the AudioContext runs, the cursor moves) and exported; the
+// downloaded file differs from the example in the selected bars only.
+//
+// MIDIGPT_STUDIO_MODEL=default uses the embedded default model instead, and
+// MIDIGPT_STUDIO_SCREENSHOT=FILE saves a screenshot after the infill (how
+// docs/images/studio.png is made).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Score, type ScoreJSON } from '@midigpt/core';
+import { createHttpServer, type HttpServer } from '../../src/http/app.js';
+import { studioRoot } from '../../src/http/studio.js';
+import type { WorkerModelClient } from '../../src/worker/client.js';
+import { ManualModel } from '../http/fake.js';
+import { tinyWorker } from '../http/support.js';
+
+const CHROMIUM = process.env['MIDIGPT_CHROMIUM'] ?? '/usr/bin/chromium';
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const example = path.join(repoRoot, 'examples', 'pop909-032.mid');
+/** The selection: bars 5-8 (0-based 4-7) of track 1 (0). */
+const TRACK = 0;
+const BARS = [4, 5, 6, 7];
+/** Generous: the machine may be busy; nothing here is timed. */
+const WAIT = 180_000;
+
+let worker: WorkerModelClient | undefined;
+let server: HttpServer;
+let browser: Browser;
+let page: Page;
+/** Requests the pages made anywhere but to the servers (refused): none, the studio works offline. */
+const external: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`chromium is needed at ${CHROMIUM}: apt-get install chromium (or set MIDIGPT_CHROMIUM)`);
+  studioRoot(); // throws with how to build the studio when dist/ is missing
+  const useDefault = process.env['MIDIGPT_STUDIO_MODEL'] === 'default';
+  if (!useDefault) worker = await tinyWorker();
+  server = await createHttpServer({ ...(worker ? { client: worker } : {}), port: 0, studio: true, log: () => {} });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
+  page = await newPage(server);
+}, WAIT);
+
+async function newPage(on: HttpServer): Promise<Page> {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1440, height: 540 } });
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(`${on.url}/`)) return route.continue();
+    external.push(url);
+    return route.abort();
+  });
+  const created = await context.newPage();
+  created.setDefaultTimeout(WAIT);
+  return created;
+}
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await worker?.close();
+});
+
+const studio = (attribute: string, on = page): Promise<string | null> => on.getAttribute('#studio', `data-${attribute}`);
+const waitFor = (selector: string, on = page): Promise<unknown> => on.waitForSelector(selector, { state: 'attached', timeout: WAIT });
+
+/** Drags over `bars` of `track`'s lane, as a user does. */
+async function dragOver(on: Page, track: number, bars: number[]): Promise<void> {
+  const from = await on.evaluate(([t, b]) => window.__studio!.point(t!, b!), [track, bars[0]]);
+  const to = await on.evaluate(([t, b]) => window.__studio!.point(t!, b!), [track, bars[bars.length - 1]]);
+  await on.mouse.move(from.x, from.y);
+  await on.mouse.down();
+  await on.mouse.move(to.x, to.y, { steps: 6 });
+  await on.mouse.up();
+}
+
+/** Every bar of every track is the example's, except the selected ones, of which at least one changed. */
+function expectOnlySelectedChanged(before: ScoreJSON, after: ScoreJSON): void {
+  expect(after.tracks.length).toBe(before.tracks.length);
+  let changed = 0;
+  before.tracks.forEach((track, t) => {
+    expect(after.tracks[t]!.bars.length).toBe(track.bars.length);
+    track.bars.forEach((bar, b) => {
+      const now = after.tracks[t]!.bars[b]!.notes;
+      if (t === TRACK && BARS.includes(b)) changed += JSON.stringify(now) === JSON.stringify(bar.notes) ? 0 : 1;
+      else expect(now, `track ${t} bar ${b}`).toEqual(bar.notes);
+    });
+  });
+  expect(changed).toBeGreaterThan(0);
+}
+
+describe('the studio in chromium', () => {
+  it('serves the page and its assets from the bundle', async () => {
+    const response = await page.goto(`${server.url}/`);
+    expect(response?.status()).toBe(200);
+    await waitFor('#studio[data-state="empty"]');
+    expect(await page.title()).toBe('midigpt studio');
+  });
+
+  it('loads the example, infills 4 dragged bars of a track, keeps the take, plays, exports', async () => {
+    const original = Score.fromMidi(example).toJSON();
+    const originalNotes = original.tracks.reduce((n, t) => n + t.bars.reduce((m, b) => m + b.notes.length, 0), 0);
+
+    await page.click('#example');
+    await waitFor('#studio[data-state="idle"][data-file="pop909-032.mid"]');
+    expect(Number(await studio('notes'))).toBe(originalNotes);
+
+    await dragOver(page, TRACK, BARS);
+    expect(await studio('selection')).toBe(`${TRACK}:${BARS[0]}-${BARS[BARS.length - 1]}`);
+
+    await page.fill('#seed', '3');
+    await page.click('#infill');
+    await waitFor('#studio[data-state="done"]');
+    expect(await studio('error')).toBeNull();
+    expect(await studio('generated')).toBe(String(BARS.length));
+    expect(await studio('takes')).toBe('1');
+
+    const screenshot = process.env['MIDIGPT_STUDIO_SCREENSHOT'];
+    if (screenshot) writeFileSync(screenshot, await page.screenshot());
+
+    await page.click('#keep');
+    await waitFor('#studio[data-state="idle"]');
+    expect(await studio('generated')).toBe(String(BARS.length));
+
+    // Play: the AudioContext runs and the cursor moves; then stop.
+    await page.click('#play');
+    await waitFor('#studio[data-playing="true"][data-audio="running"]');
+    await page.waitForFunction(() => Number(document.getElementById('studio')!.dataset['cursor'] || -1) >= 0, undefined, { timeout: WAIT });
+    const first = Number(await studio('cursor'));
+    await page.waitForFunction((start) => Number(document.getElementById('studio')!.dataset['cursor'] || -1) > start, first, { timeout: WAIT });
+    await page.click('#play');
+    await waitFor('#studio[data-playing="false"]');
+
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: WAIT }), page.click('#export')]);
+    expect(download.suggestedFilename()).toBe('pop909-032-midigpt.mid');
+    const exported = readFileSync((await download.path())!);
+    expectOnlySelectedChanged(original, Score.fromMidi(new Uint8Array(exported)).toJSON());
+
+    // Undo goes back to the example.
+    await page.click('#undo');
+    await waitFor('#studio[data-generated="0"]');
+    expect(Number(await studio('notes'))).toBe(originalNotes);
+  });
+
+  it('offers several variations as takes A, B; Discard returns to the piece', async () => {
+    await page.fill('#variations', '2');
+    await page.click('#infill');
+    await waitFor('#studio[data-state="done"][data-takes="2"]');
+    await page.click('#takes button.take:nth-child(2)');
+    await waitFor('#takes button.take.chosen:nth-child(2)');
+    await page.click('#discard');
+    await waitFor('#studio[data-state="idle"][data-generated="0"][data-takes="0"]');
+  });
+
+  it('reads an uploaded file through the file input', async () => {
+    await page.setInputFiles('#file', { name: 'upload.mid', mimeType: 'audio/midi', buffer: readFileSync(example) });
+    await waitFor('#studio[data-state="idle"][data-file="upload.mid"]');
+  });
+
+  it('answers a file that is not MIDI with an error the page shows', async () => {
+    await page.setInputFiles('#file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a MIDI file') });
+    await waitFor('#studio[data-error]');
+    expect(await studio('error')).toMatch(/MIDI/);
+    expect(await studio('file')).toBe('upload.mid'); // the piece open before is kept
+  });
+
+  it('made no request anywhere else', () => {
+    expect(external).toEqual([]);
+  });
+}, WAIT * 3);
+
+describe('the studio with a model the test holds', () => {
+  let model: ManualModel;
+  let held: HttpServer;
+  let other: Page;
+
+  beforeAll(async () => {
+    model = new ManualModel();
+    held = await createHttpServer({ client: model, port: 0, studio: true, log: () => {} });
+    other = await newPage(held);
+    await other.goto(`${held.url}/`);
+    await other.click('#example');
+    await waitFor('#studio[data-state="idle"]', other);
+    await dragOver(other, 1, [0, 1]);
+  }, WAIT);
+
+  afterAll(async () => {
+    await other?.context().close();
+    await held?.close();
+  });
+
+  it('Cancel ends the request and the server cancels the job', async () => {
+    await other.click('#infill');
+    await waitFor('#studio[data-state="generating"]', other);
+    await model.waitForJobs(1);
+    await other.click('#cancel');
+    await waitFor('#studio[data-state="idle"]', other);
+    await expect.poll(() => model.cancelled.length, { timeout: WAIT }).toBe(1);
+    expect(await studio('generated', other)).toBe('0');
+  });
+
+  it('shows a failed generation and keeps the piece', async () => {
+    await other.click('#infill');
+    await model.waitForJobs(1);
+    model.fail('the model failed', { code: 'GENERATION_FAILED' });
+    await waitFor('#studio[data-state="idle"][data-error]', other);
+    expect(await studio('file', other)).toBe('pop909-032.mid');
+    expect(external).toEqual([]);
+  });
+}, WAIT * 2);

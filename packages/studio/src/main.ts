@@ -1,0 +1,51 @@
+// The studio page: wires the tool bar to the studio, and the test hook.
+import './style.css';
+import { modelInfo } from './api.js';
+import { Controls } from './controls.js';
+import { acceptFiles, exampleFile, readFile } from './files.js';
+import { Studio } from './studio.js';
+
+const root = document.getElementById('studio')!;
+const controls = new Controls();
+const studio = new Studio(root, controls);
+
+acceptFiles(controls.fileInput, (file) => void readFile(file).then((f) => studio.open(f)));
+controls.open.addEventListener('click', () => controls.fileInput.click());
+controls.example.addEventListener('click', () => void exampleFile().then((f) => studio.open(f)));
+controls.play.addEventListener('click', () => void studio.togglePlay());
+controls.infill.addEventListener('click', () => void studio.infill());
+controls.cancel.addEventListener('click', () => studio.cancel());
+controls.keep.addEventListener('click', () => studio.keep());
+controls.discard.addEventListener('click', () => studio.discard());
+controls.undo.addEventListener('click', () => studio.undo());
+controls.redo.addEventListener('click', () => studio.redo());
+controls.export.addEventListener('click', () => studio.exportMidi());
+controls.onChoose = (take) => studio.choose(take);
+
+window.addEventListener('keydown', (e) => {
+  if (e.target instanceof HTMLInputElement || (e.key === ' ' && e.target instanceof HTMLButtonElement)) return;
+  const mod = e.ctrlKey || e.metaKey;
+  if (e.key === ' ') {
+    e.preventDefault();
+    void studio.togglePlay();
+  } else if (mod && e.key.toLowerCase() === 'z') {
+    e.preventDefault();
+    if (e.shiftKey) studio.redo();
+    else studio.undo();
+  } else if (mod && e.key.toLowerCase() === 'y') {
+    e.preventDefault();
+    studio.redo();
+  }
+});
+
+void modelInfo()
+  .then((info) => (document.getElementById('model')!.textContent = `model: ${info.checkpoint ?? 'default'}`))
+  .catch(() => (document.getElementById('model')!.textContent = 'model: not reachable'));
+
+/** For browser tests: where to press to select a bar (the state itself is in `data-*` of #studio). */
+declare global {
+  interface Window {
+    __studio?: { point(track: number | null, bar: number): { x: number; y: number } };
+  }
+}
+window.__studio = { point: (track, bar) => studio.roll.point(track, bar) };

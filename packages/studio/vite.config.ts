@@ -1,0 +1,17 @@
+// The studio is built into dist/ with relative URLs, every asset (the example
+// MIDI file included) bundled: the page works with no internet.
+// `pnpm dev` serves it with hot reload and passes the API to a server started
+// with `midigpt serve --http` (MIDIGPT_API, default http://127.0.0.1:8000);
+// /studio/score needs `--studio` there.
+import { defineConfig } from 'vite';
+
+const api = process.env['MIDIGPT_API'] ?? 'http://127.0.0.1:8000';
+
+export default defineConfig({
+  base: './',
+  build: { outDir: 'dist', emptyOutDir: true, assetsInlineLimit: 0, target: 'es2022' },
+  server: {
+    fs: { allow: ['../..'] },
+    proxy: Object.fromEntries(['/v1', '/info', '/health', '/studio/score'].map((route) => [route, api])),
+  },
+});
