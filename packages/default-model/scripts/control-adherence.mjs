@@ -31,6 +31,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { mean, pearson, random } from './stats.mjs';
 
 export const WINDOW = 8;
 export const INFILL_BARS = 2;
@@ -46,29 +47,7 @@ const PARTNER = { min_polyphony: 'max_polyphony', max_polyphony: 'min_polyphony'
 
 // --- pure functions (tested in test/control-adherence.test.ts) ---
 
-/** A small seeded generator (mulberry32), as infill-quality.mjs uses. */
-export function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
-export const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
-
-export function pearson(xs, ys) {
-  const mx = mean(xs), my = mean(ys);
-  let sxy = 0, sxx = 0, syy = 0;
-  xs.forEach((x, i) => {
-    sxy += (x - mx) * (ys[i] - my);
-    sxx += (x - mx) ** 2;
-    syy += (ys[i] - my) ** 2;
-  });
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN;
-}
+export { mean, pearson, random };
 
 /** Ranks 1..n, ties sharing the mean of their ranks. */
 export function ranks(xs) {

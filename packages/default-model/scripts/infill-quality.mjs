@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { Score } from '@midigpt/core';
 import { readManifest, readPiece } from '@midigpt/dataset';
 import { InferenceEngine } from '@midigpt/inference';
+import { mean, pearson, random } from './stats.mjs';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -34,29 +35,6 @@ const [modelPath, dataDir] = positionals;
 const count = Number(values.count);
 const WINDOW = 8;
 const INFILL_BARS = 2;
-
-// A small seeded generator for picking windows and tracks (mulberry32).
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
-const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
-function pearson(xs, ys) {
-  const mx = mean(xs), my = mean(ys);
-  let sxy = 0, sxx = 0, syy = 0;
-  xs.forEach((x, i) => {
-    sxy += (x - mx) * (ys[i] - my);
-    sxx += (x - mx) ** 2;
-    syy += (ys[i] - my) ** 2;
-  });
-  return sxy / Math.sqrt(sxx * syy);
-}
 
 function pitchClassHistogram(notes) {
   const h = new Array(12).fill(0);
