@@ -6,27 +6,11 @@
 // Run: node bench/inference.mjs [small|medium] (default: both). THREADS=2, QUANTIZE=int8|int4.
 import path from 'node:path';
 import { Score } from '@midigpt/core';
-import { convertToOnnx, expectedShapes, Gpt2Runtime, InferenceEngine } from '@midigpt/inference';
-import { readFileSync } from 'node:fs';
+import { convertToOnnx, Gpt2Runtime, InferenceEngine } from '@midigpt/inference';
+import { randomCheckpoint, SHAPES } from './random-checkpoint.mjs';
 
-const SHAPES = { small: { n_embd: 512, n_layer: 6, n_head: 8 }, medium: { n_embd: 768, n_layer: 12, n_head: 12 } };
 const threads = Number(process.env.THREADS ?? 2);
 const parity = process.env.MIDIGPT_PARITY_DIR ?? path.resolve('../shared/parity');
-const encoderConfig = readFileSync('packages/core/encoders/yellow_encoder.json', 'utf8');
-
-function randomCheckpoint(shape) {
-  const config = { vocab_size: 647, n_positions: 2048, ...shape };
-  let seed = 1;
-  const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5) * 0.04;
-  const weights = new Map();
-  for (const [name, dims] of expectedShapes(config)) {
-    const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
-    const isNorm = /ln_\d\.weight|ln_f\.weight/.test(name);
-    for (let i = 0; i < data.length; i++) data[i] = isNorm ? 1 : next();
-    weights.set(name, { dtype: 'F32', shape: dims, data });
-  }
-  return { config, encoderConfig, weights };
-}
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

@@ -11,36 +11,22 @@
 // weights write anything, and never end a bar on their own).
 // Run: pnpm bench:realtime [default|small-fp32|small-int8|medium-fp32|medium-int8 ...]
 // BAR_MS=2000 (time scale: a smaller value plays faster), BARS=32, THREADS=2.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Score } from '@midigpt/core';
-import { convertToOnnx, expectedShapes } from '@midigpt/inference';
+import { convertToOnnx } from '@midigpt/inference';
 import { defaultModelPath } from '@midigpt/default-model';
 import { createOscServer, decodeDatagram, encodeMessage } from '@midigpt/server';
+import { randomCheckpoint, SHAPES } from '../../../bench/random-checkpoint.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const BAR_MS = Number(process.env.BAR_MS ?? 2000);
 const BARS = Number(process.env.BARS ?? 32);
 const THREADS = Number(process.env.THREADS ?? 2);
-const SHAPES = { small: { n_embd: 512, n_layer: 6, n_head: 8 }, medium: { n_embd: 768, n_layer: 12, n_head: 12 } };
 
-function randomCheckpoint(shape) {
-  const config = { vocab_size: 647, n_positions: 2048, ...shape };
-  const encoderConfig = readFileSync(path.join(root, 'packages/core/encoders/yellow_encoder.json'), 'utf8');
-  let seed = 1;
-  const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5) * 0.04;
-  const weights = new Map();
-  for (const [name, dims] of expectedShapes(config)) {
-    const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
-    const isNorm = /ln_\d\.weight|ln_f\.weight/.test(name);
-    for (let i = 0; i < data.length; i++) data[i] = isNorm ? 1 : next();
-    weights.set(name, { dtype: 'F32', shape: dims, data });
-  }
-  return { config, encoderConfig, weights };
-}
 
 const i = (value) => ({ type: 'i', value });
 const f = (value) => ({ type: 'f', value });
