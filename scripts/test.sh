@@ -13,6 +13,8 @@ ensure_apt "command -v midicsv" midicsv
 ensure_apt "command -v oscsend && command -v oscdump" liblo-tools
 # A real browser for the studio tests (driven by playwright-core).
 ensure_apt "command -v chromium" chromium
+# A General MIDI SoundFont (MIT) for the studio's playback tests.
+ensure_apt "test -f /usr/share/sounds/sf2/FluidR3_GM.sf2" fluid-soundfont-gm
 # The trainer's smoke test: Debian's PyTorch, with the threaded OpenBLAS it needs to be fast.
 ensure_apt "/usr/bin/python3 -c 'import torch'" python3-torch
 ensure_apt "dpkg -s libopenblas0-pthread" libopenblas0-pthread
