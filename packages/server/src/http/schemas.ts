@@ -171,6 +171,23 @@ export const compatScoreSchema = {
 
 // ---------------------------------------------------------------- bodies
 
+/** New, empty tracks to append before generating (`Score.addTrack`): how a client adds a track to a piece. */
+export const addTracksSchema = {
+  type: 'array',
+  maxItems: 16,
+  description: 'new, empty tracks appended to the score before generating; request track ids count them (the first new track is the score\'s track count)',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['instrument'],
+    properties: {
+      instrument: { type: 'integer', minimum: 0, maximum: 127, description: 'General MIDI program' },
+      track_type: { type: 'string', enum: ['melodic', 'drum'] },
+      name: { type: 'string', maxLength: 256 },
+    },
+  },
+} as const;
+
 export const v1JsonBody = {
   type: 'object',
   additionalProperties: false,
@@ -178,6 +195,7 @@ export const v1JsonBody = {
   properties: {
     score: scoreSchema,
     request: requestSchema,
+    add_tracks: addTracksSchema,
     variations: { type: 'integer', minimum: 1, maximum: MAX_VARIATIONS, default: 1, description: 'alternative results, best first' },
   },
 } as const;
@@ -189,6 +207,7 @@ export const v1MultipartBody = {
   properties: {
     file: { description: 'the MIDI file (binary)' },
     request: { type: ['string', 'object'], description: 'the generation request as JSON text' },
+    add_tracks: { type: 'string', maxLength: 8192, description: 'new tracks to append first, as JSON text (see add_tracks of the JSON body)' },
     variations: { type: 'string', pattern: '^[0-9]{1,2}$' },
   },
 } as const;
@@ -200,6 +219,7 @@ export const v1Query = {
   additionalProperties: false,
   properties: {
     request: { type: 'string', maxLength: 65536, description: 'the generation request as JSON (with an audio/midi body)' },
+    add_tracks: { type: 'string', maxLength: 8192, description: 'new tracks to append first, as JSON (with an audio/midi body; see add_tracks of the JSON body)' },
     variations: { type: 'string', pattern: '^[0-9]{1,2}$', description: 'alternative results (with an audio/midi body)' },
   },
 } as const;

@@ -1,6 +1,6 @@
 // Messages between the main thread and the model worker. Everything here is
 // structured-clone data: scores travel as JSON, errors as text.
-import type { AttributeInfo, BarJSON, ScoreInput, ScoreJSON } from '@midigpt/core';
+import type { AttributeInfo, BarJSON, NewTrack, ScoreInput, ScoreJSON } from '@midigpt/core';
 
 /** What the live engine needs to know about the model, read once at start-up. */
 export interface ModelInfo {
@@ -27,6 +27,8 @@ export interface GenerationJob {
   // The HTTP API's fields (all optional; a job that sets any of them gets `JobResult.variations`):
   /** Read the score from these MIDI bytes instead of `score` (MIDI results are then written over the file). */
   midi?: Uint8Array;
+  /** New, empty tracks appended to the score before generating (request track ids count them: the first is the score's track count). */
+  addTracks?: NewTrack[];
   /** How many alternative results to sample side by side (`engine.generateVariations`), best first. Default 1. */
   variations?: number;
   /** What each variation carries: the whole score as JSON (default true) and/or a MIDI file. */

@@ -8,7 +8,7 @@ import type { GenerationJob, JobProgress, JobResult, JobVariation } from './prot
 
 /** Whether a job needs `runFullJob` (it asks for more than one track's bars). */
 export function isFullJob(job: GenerationJob): boolean {
-  return job.variations !== undefined || job.midi !== undefined || job.want !== undefined || job.progress === true;
+  return job.variations !== undefined || job.midi !== undefined || job.addTracks !== undefined || job.want !== undefined || job.progress === true;
 }
 
 /** A failure with what a client needs to fix its request: the core's code and problem list. */
@@ -28,7 +28,8 @@ export function describeFailure(error: unknown): JobFailure {
 
 export async function runFullJob(engine: InferenceEngine, job: GenerationJob, signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult> {
   const start = performance.now();
-  const score = job.midi ? Score.fromMidi(job.midi) : Score.fromJSON(job.score);
+  let score = job.midi ? Score.fromMidi(job.midi) : Score.fromJSON(job.score);
+  for (const track of job.addTracks ?? []) score = score.addTrack(track);
   const count = job.variations ?? 1;
   const results = await engine.generateVariations(score, job.request, count, { signal, ...(onProgress ? { onProgress } : {}) });
   const inferenceMs = performance.now() - start;

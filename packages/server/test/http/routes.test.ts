@@ -193,6 +193,51 @@ describe('POST /v1/generate', () => {
     }
   });
 
+  it('add_tracks (JSON body): a new track is appended and generated; the others stay as they were', async () => {
+    const id = before.tracks.length;
+    const r = await app.inject({
+      method: 'POST',
+      url: '/v1/generate',
+      payload: { score: before, request: { tracks: [{ id, bars: [0, 1, 2, 3] }], config: { seed: 3 } }, add_tracks: [{ instrument: 33, name: 'bass' }] },
+    });
+    expect(r.statusCode).toBe(200);
+    const after: ScoreJSON = r.json().variations[0].score;
+    expect(after.tracks).toHaveLength(id + 1);
+    expect(after.tracks[id]).toMatchObject({ instrument: 33, track_type: 'melodic', name: 'bass' });
+    expect(after.tracks[id]!.bars.length).toBe(before.tracks[0]!.bars.length);
+    before.tracks.forEach((t, ti) => expect(after.tracks[ti]!.bars.map((b) => b.notes)).toEqual(t.bars.map((b) => b.notes)));
+  });
+
+  it('add_tracks with a MIDI body (query parameter): the MIDI file gains the track, the input tracks read back unchanged', async () => {
+    const id = before.tracks.length;
+    const query = new URLSearchParams({ request: JSON.stringify({ tracks: [{ id, bars: [1, 2] }], config: { seed: 2 } }), add_tracks: JSON.stringify([{ instrument: 0, track_type: 'drum' }]) });
+    const r = await app.inject({ method: 'POST', url: `/v1/generate?${query}`, headers: { 'content-type': 'audio/midi' }, payload: midiBytes() });
+    expect(r.statusCode).toBe(200);
+    const variation = r.json().variations[0];
+    const score: ScoreJSON = variation.score;
+    expect(score.tracks[id]!.track_type).toBe('drum');
+    const back = Score.fromMidi(Buffer.from(variation.midi, 'base64')).toJSON();
+    const notes = (s: ScoreJSON, t: number) => s.tracks[t]?.bars.flatMap((b) => b.notes).length ?? 0;
+    for (let t = 0; t < id; t++) expect(notes(back, t)).toBe(notes(before, t));
+    // The new track's notes are in the file (a track the model left silent has none to read back).
+    expect(notes(back, id)).toBe(notes(score, id));
+    if (notes(score, id) > 0) expect(back.tracks[id]!.track_type).toBe('drum');
+  });
+
+  it('add_tracks as a form field', async () => {
+    const id = before.tracks.length;
+    const form = multipart([
+      { name: 'file', value: midiBytes(), filename: 'song.mid', type: 'audio/midi' },
+      { name: 'request', value: JSON.stringify({ tracks: [{ id, bars: [0, 1] }], config: { seed: 4 } }) },
+      { name: 'add_tracks', value: JSON.stringify([{ instrument: 40 }]) },
+    ]);
+    const r = await app.inject({ method: 'POST', url: '/v1/generate', headers: { 'content-type': form.contentType }, payload: form.body });
+    expect(r.statusCode).toBe(200);
+    const { variations } = r.json();
+    expect(variations[0].score.tracks[id].instrument).toBe(40);
+    expect(Buffer.from(variations[0].midi, 'base64').subarray(0, 4).toString()).toBe('MThd');
+  });
+
   it('Accept: text/event-stream streams queued, started, progress (step, tokens, tokens/s), then the result', async () => {
     const r = await app.inject({ method: 'POST', url: '/v1/generate', headers: { accept: 'text/event-stream' }, payload: { score: before, request: infillRequest(1) } });
     expect(r.statusCode).toBe(200);

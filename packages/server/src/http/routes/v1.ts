@@ -2,7 +2,7 @@
 // `multipart/form-data`, `audio/midi`), JSON, MIDI or an event stream out (by
 // Accept), several variations, cancellation when the client goes away.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { ScoreInput } from '@midigpt/core';
+import type { NewTrack, ScoreInput } from '@midigpt/core';
 import { JobError } from '../../worker/client.js';
 import type { GenerationJob, JobProgress, JobResult } from '../../worker/protocol.js';
 import { negotiate } from '../accept.js';
@@ -10,7 +10,7 @@ import { disconnectSignal, openEventStream } from '../connection.js';
 import type { HttpContext } from '../context.js';
 import { HttpError, toHttpError } from '../errors.js';
 import type { Timed } from '../jobs.js';
-import { errorResponses, MAX_VARIATIONS, requestSchema, v1JsonBody, v1MidiBody, v1MultipartBody, v1Query, v1Response } from '../schemas.js';
+import { addTracksSchema, errorResponses, MAX_VARIATIONS, requestSchema, v1JsonBody, v1MidiBody, v1MultipartBody, v1Query, v1Response } from '../schemas.js';
 
 const JSON_TYPE = 'application/json';
 const MIDI_TYPE = 'audio/midi';
@@ -20,17 +20,20 @@ const OFFERED = [JSON_TYPE, MIDI_TYPE, 'audio/x-midi', SSE_TYPE] as const;
 interface JsonBody {
   score: ScoreInput;
   request: Record<string, unknown>;
+  add_tracks?: NewTrack[];
   variations?: number;
 }
 
 interface MultipartBody {
   file: unknown;
   request: unknown;
+  add_tracks?: string;
   variations?: string;
 }
 
 interface Query {
   request?: string;
+  add_tracks?: string;
   variations?: string;
 }
 
@@ -57,8 +60,8 @@ function parseVariations(text: string | undefined): number {
 }
 
 export const v1Routes: FastifyPluginAsync<HttpContext> = async (app, { jobs, settings }) => {
-  /** A request given as JSON text (multipart field, query parameter): parsed and checked against the request schema. */
-  function readRequest(request: FastifyRequest, raw: unknown, where: string): Record<string, unknown> {
+  /** JSON given as text (multipart field, query parameter): parsed and checked against `schema`. */
+  function readJson(request: FastifyRequest, raw: unknown, where: string, schema: object): unknown {
     let value = raw;
     if (typeof raw === 'string') {
       try {
@@ -67,7 +70,7 @@ export const v1Routes: FastifyPluginAsync<HttpContext> = async (app, { jobs, set
         throw new HttpError(400, 'INVALID_JSON', `${where} is not valid JSON`);
       }
     }
-    const validate = request.compileValidationSchema(requestSchema);
+    const validate = request.compileValidationSchema(schema);
     if (!validate(value)) {
       const problems = (validate.errors ?? []).map((e) => {
         const extra = e.keyword === 'additionalProperties' ? `: unknown field ${JSON.stringify((e.params as Record<string, unknown>)['additionalProperty'])}` : ` ${e.message ?? 'is invalid'}`;
@@ -75,12 +78,27 @@ export const v1Routes: FastifyPluginAsync<HttpContext> = async (app, { jobs, set
       });
       throw new HttpError(400, 'INVALID_BODY', `${where} does not match the schema`, problems);
     }
-    return value as Record<string, unknown>;
+    return value;
   }
 
-  function midiInput(request: FastifyRequest, bytes: Uint8Array, rawRequest: unknown, where: string, variations: number): Input {
+  interface TextFields {
+    request: unknown;
+    addTracks: string | undefined;
+    /** Where the fields came from, for messages: "the form field" or "the query parameter". */
+    kind: string;
+  }
+
+  function midiInput(request: FastifyRequest, bytes: Uint8Array, fields: TextFields, variations: number): Input {
     if (!isMidi(bytes)) throw new HttpError(400, 'INVALID_MIDI', 'the file is not a Standard MIDI File (it does not start with "MThd")');
-    return { job: { score: EMPTY_SCORE, midi: new Uint8Array(bytes), request: readRequest(request, rawRequest, where), track: 0, variations }, fromMidi: true };
+    const job: GenerationJob = {
+      score: EMPTY_SCORE,
+      midi: new Uint8Array(bytes),
+      request: readJson(request, fields.request, `${fields.kind} "request"`, requestSchema) as Record<string, unknown>,
+      track: 0,
+      variations,
+    };
+    if (fields.addTracks !== undefined) job.addTracks = readJson(request, fields.addTracks, `${fields.kind} "add_tracks"`, addTracksSchema) as NewTrack[];
+    return { job, fromMidi: true };
   }
 
   function readInput(request: FastifyRequest<{ Body: unknown; Querystring: Query }>): Input {
@@ -88,16 +106,19 @@ export const v1Routes: FastifyPluginAsync<HttpContext> = async (app, { jobs, set
     if (type === 'multipart/form-data') {
       const body = request.body as MultipartBody;
       if (!Buffer.isBuffer(body.file)) throw new HttpError(400, 'INVALID_BODY', 'the form field "file" must be a file (the MIDI file)');
-      return midiInput(request, body.file, body.request, 'the form field "request"', parseVariations(body.variations));
+      return midiInput(request, body.file, { request: body.request, addTracks: body.add_tracks, kind: 'the form field' }, parseVariations(body.variations));
     }
     if (type === MIDI_TYPE || type === 'audio/x-midi') {
       if (request.query.request === undefined) throw new HttpError(400, 'MISSING_REQUEST', 'with a MIDI body, give the generation request as JSON in the "request" query parameter');
-      return midiInput(request, request.body as Buffer, request.query.request, 'the query parameter "request"', parseVariations(request.query.variations));
+      const { query } = request;
+      return midiInput(request, request.body as Buffer, { request: query.request, addTracks: query.add_tracks, kind: 'the query parameter' }, parseVariations(query.variations));
     }
-    if (request.query.request !== undefined || request.query.variations !== undefined)
-      throw new HttpError(400, 'INVALID_BODY', 'the query parameters "request" and "variations" go with a MIDI body; with JSON, put them in the body');
+    if (request.query.request !== undefined || request.query.variations !== undefined || request.query.add_tracks !== undefined)
+      throw new HttpError(400, 'INVALID_BODY', 'the query parameters "request", "add_tracks" and "variations" go with a MIDI body; with JSON, put them in the body');
     const body = request.body as JsonBody;
-    return { job: { score: body.score, request: body.request, track: 0, variations: body.variations ?? 1 }, fromMidi: false };
+    const job: GenerationJob = { score: body.score, request: body.request, track: 0, variations: body.variations ?? 1 };
+    if (body.add_tracks) job.addTracks = body.add_tracks;
+    return { job, fromMidi: false };
   }
 
   function resultBody(timed: Timed<JobResult>, fromMidi: boolean, received: number) {
