@@ -2,6 +2,7 @@
 // JSON, `/v1/generate` infills it (MIDI in, progress and the result as events),
 // `/info` names the model.
 import type { Bytes } from './document.js';
+import type { AttributeInfo, GenerateRequest } from './request.js';
 import type { Score } from './score.js';
 import { readEvents } from './sse.js';
 
@@ -44,6 +45,8 @@ export async function readScore(midi: Bytes): Promise<Score> {
 
 export interface ModelInfo {
   checkpoint?: string;
+  /** The model's attribute controls, with their level labels. */
+  attribute_info?: AttributeInfo[];
 }
 
 export async function modelInfo(): Promise<ModelInfo> {
@@ -64,13 +67,16 @@ export interface Variation {
   midi: Bytes;
 }
 
-export interface GenerateRequest {
-  tracks: Array<{ id: number; bars: number[] }>;
-  config?: { temperature?: number; seed?: number };
+/** A new, empty track the server appends before generating (`add_tracks`). */
+export interface NewTrack {
+  instrument: number;
+  track_type: 'melodic' | 'drum';
+  name: string;
 }
 
 export interface GenerateOptions {
   variations?: number;
+  addTracks?: NewTrack[];
   signal?: AbortSignal;
   onQueued?: (ahead: number) => void;
   onProgress?: (progress: Progress) => void;
@@ -90,6 +96,7 @@ function fromBase64(text: string): Bytes {
 /** Generates over the MIDI file: each variation's score (to draw) and MIDI file (the input with the generated bars written over it). */
 export async function generate(midi: Bytes, request: GenerateRequest, options: GenerateOptions = {}): Promise<Variation[]> {
   const query = new URLSearchParams({ request: JSON.stringify(request), variations: String(options.variations ?? 1) });
+  if (options.addTracks?.length) query.set('add_tracks', JSON.stringify(options.addTracks));
   const response = await fetch(`v1/generate?${query}`, {
     method: 'POST',
     headers: { 'content-type': 'audio/midi', accept: 'text/event-stream' },

@@ -14,6 +14,10 @@ controls.open.addEventListener('click', () => controls.fileInput.click());
 controls.example.addEventListener('click', () => void exampleFile().then((f) => studio.open(f)));
 controls.play.addEventListener('click', () => void studio.togglePlay());
 controls.infill.addEventListener('click', () => void studio.infill());
+controls.addTrack.addEventListener('click', () => controls.addTrackDialog.showModal());
+controls.addTrackDialog.addEventListener('close', () => {
+  if (controls.addTrackDialog.returnValue === 'add') void studio.addTrack(controls.newTrack());
+});
 controls.cancel.addEventListener('click', () => studio.cancel());
 controls.keep.addEventListener('click', () => studio.keep());
 controls.discard.addEventListener('click', () => studio.discard());
@@ -39,7 +43,10 @@ window.addEventListener('keydown', (e) => {
 });
 
 void modelInfo()
-  .then((info) => (document.getElementById('model')!.textContent = `model: ${info.checkpoint ?? 'default'}`))
+  .then((info) => {
+    document.getElementById('model')!.textContent = `model: ${info.checkpoint ?? 'default'}`;
+    controls.showAttributes(info.attribute_info ?? []);
+  })
   .catch(() => (document.getElementById('model')!.textContent = 'model: not reachable'));
 
 /** For browser tests: where to press to select a bar (the state itself is in `data-*` of #studio). */

@@ -24,12 +24,6 @@ export function describeSelection(selection: Selection | null): string {
   return `${selection.tracks.join(',')}:${bars[0]}-${bars[bars.length - 1]}`;
 }
 
-/** The generation request of an infill of the selection (the other tracks are context). */
-export function infillRequest(selection: Selection): { tracks: Array<{ id: number; bars: number[] }> } {
-  const bars = selectionBars(selection);
-  return { tracks: [...selection.tracks].sort((a, b) => a - b).map((id) => ({ id, bars })) };
-}
-
 /** The status line's words for a selection (bars and tracks counted from 1, as shown). */
 export function selectionMessage(selection: Selection | null): string {
   if (!selection) return 'Nothing selected: drag over bars of a track.';

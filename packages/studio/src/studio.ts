@@ -2,15 +2,17 @@
 // selection, a generation in flight, the takes under review, playback. Every
 // change ends in `refresh()`, which redraws and mirrors the state into `data-*`
 // attributes of the root element (what tests read).
-import { ApiError, generate, readScore, type Progress } from './api.js';
+import { ApiError, generate, readScore, type NewTrack, type Progress } from './api.js';
 import { cell, History, type Piece } from './document.js';
 import { download, exportName, type MidiFile } from './files.js';
+import { programName } from './gm.js';
 import { PianoRoll } from './pianoroll.js';
 import { Player } from './player.js';
+import { generationRequest, type TrackTarget } from './request.js';
 import { attachSelection } from './roll-input.js';
-import { noteCount, Timeline } from './score.js';
-import { describeSelection, infillRequest, selectionBars, selectionMessage, type Selection } from './selection.js';
-import type { Controls } from './controls.js';
+import { barCount, isDrum, noteCount, Timeline } from './score.js';
+import { describeSelection, selectionBars, selectionMessage, type Selection } from './selection.js';
+import type { Controls, NewTrackChoice } from './controls.js';
 
 /** `done`: takes are waiting to be kept or discarded. */
 export type Phase = 'empty' | 'loading' | 'idle' | 'generating' | 'done';
@@ -72,26 +74,46 @@ export class Studio {
     }
   }
 
+  /** What a generation starts from: the kept piece, or the one the takes under review were made from. */
+  private get base(): Piece | null {
+    return this.review?.base ?? this.history?.current ?? null;
+  }
+
   /** Generates the selected bars (again, from the same piece, when takes are under review). */
   async infill(): Promise<void> {
-    const base = this.review?.base ?? this.history?.current;
+    const base = this.base;
     if (!base || !this.selection || this.phase === 'generating') return;
+    const targets = this.selection.tracks.map((id) => ({ id, drum: base.score.tracks[id] ? isDrum(base.score.tracks[id]) : false }));
+    await this.generate(base, targets, selectionBars(this.selection), []);
+  }
+
+  /** Writes a new track (a GM program, or drums) over the selected bars, or over the whole piece without a selection. */
+  async addTrack(choice: NewTrackChoice): Promise<void> {
+    const base = this.base;
+    if (!base || this.phase === 'generating') return;
+    const bars = this.selection ? selectionBars(this.selection) : Array.from({ length: barCount(base.score) }, (_, b) => b);
+    const track: NewTrack = { instrument: choice.program, track_type: choice.drum ? 'drum' : 'melodic', name: choice.drum ? 'Drums' : programName(choice.program) };
+    await this.generate(base, [{ id: base.score.tracks.length, drum: choice.drum }], bars, [track]);
+  }
+
+  /** Generates `bars` of the target tracks (new ones appended first) into takes to review. */
+  private async generate(base: Piece, targets: TrackTarget[], bars: number[], addTracks: NewTrack[]): Promise<void> {
     this.stop();
-    const selection = this.selection;
-    const { temperature, seed, variations } = this.controls.settings();
-    const request = { ...infillRequest(selection), config: { ...(temperature !== null ? { temperature } : {}), ...(seed !== null ? { seed } : {}) } };
+    const settings = this.controls.settings();
+    const request = generationRequest(targets, bars, this.controls.choices(), settings);
     this.abort = new AbortController();
     this.setPhase('generating', 'Waiting for the model…');
     this.root.dataset['progress'] = '0';
     try {
       const results = await generate(base.midi, request, {
-        variations,
+        variations: settings.variations,
+        addTracks,
         signal: this.abort.signal,
         onQueued: (ahead) => ahead > 0 && this.status(`Waiting for the model (${ahead} ahead)…`),
         onProgress: (p) => this.progress(p),
       });
       const fresh = new Set(base.generated);
-      for (const track of selection.tracks) for (const bar of selectionBars(selection)) fresh.add(cell(track, bar));
+      for (const { id } of targets) for (const bar of bars) fresh.add(cell(id, bar));
       const takes = results.map((r) => ({ name: base.name, midi: r.midi, score: r.score, generated: fresh }));
       this.review = { base, takes, chosen: 0 };
       this.setPhase('done', `${takes.length === 1 ? 'The take is' : `${takes.length} takes are`} ready: listen, then Keep or Discard.`);
@@ -218,6 +240,7 @@ export class Studio {
     d['playing'] = String(this.player.playing);
     d['audio'] = this.player.audioState;
     d['notes'] = piece ? String(noteCount(piece.score)) : '0';
+    d['tracks'] = piece ? String(piece.score.tracks.length) : '0';
     d['generated'] = piece ? String(piece.generated.size) : '0';
     d['selection'] = describeSelection(this.selection);
     d['takes'] = String(this.review?.takes.length ?? 0);

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { History, type Piece } from '../src/document.js';
 import { Timeline, type Score } from '../src/score.js';
-import { describeSelection, infillRequest, isSelected } from '../src/selection.js';
+import { attributeTitle, generationRequest } from '../src/request.js';
+import { describeSelection, isSelected, selectionBars } from '../src/selection.js';
 import { readEvents } from '../src/sse.js';
 
 const bar = (ts: [number, number], notes: number[][] = []) => ({ ts, beat_length: (ts[0] * 4) / ts[1], notes });
@@ -42,7 +43,32 @@ describe('selection', () => {
   });
 
   it('is the infill request of its tracks, in order', () => {
-    expect(infillRequest(selection)).toEqual({ tracks: [{ id: 0, bars: [4, 5, 6, 7] }, { id: 2, bars: [4, 5, 6, 7] }] });
+    const targets = selection.tracks.map((id) => ({ id, drum: false }));
+    const none = { temperature: null, topP: null, seed: null, strict: false };
+    expect(generationRequest(targets, selectionBars(selection), [], none)).toEqual({ tracks: [{ id: 0, bars: [4, 5, 6, 7] }, { id: 2, bars: [4, 5, 6, 7] }], config: {} });
+  });
+});
+
+describe('generation requests', () => {
+  const maxPolyphony = { name: 'max_polyphony', trackType: 'melodic' as const, level: 0 };
+  const density = { name: 'note_density', trackType: 'drum' as const, level: 7 };
+
+  it('put each control only on the tracks of its kind', () => {
+    const request = generationRequest([{ id: 3, drum: true }, { id: 1, drum: false }], [2], [maxPolyphony, density], { temperature: null, topP: null, seed: null, strict: false });
+    expect(request.tracks).toEqual([
+      { id: 1, bars: [2], attributes: { max_polyphony: 0 } },
+      { id: 3, bars: [2], attributes: { note_density: 7 } },
+    ]);
+  });
+
+  it('carry the sampling settings that are set, strict controls only when asked', () => {
+    expect(generationRequest([{ id: 0, drum: false }], [0], [], { temperature: 0.9, topP: 0.95, seed: 7, strict: true }).config).toEqual({ temperature: 0.9, top_p: 0.95, seed: 7, strict_controls: true });
+    expect(generationRequest([{ id: 0, drum: false }], [0], [], { temperature: null, topP: null, seed: 0, strict: false }).config).toEqual({ seed: 0 });
+  });
+
+  it('name attributes in words', () => {
+    expect(attributeTitle({ name: 'min_note_duration', track_type: 'melodic' })).toBe('min note duration');
+    expect(attributeTitle({ name: 'note_density', track_type: 'drum' })).toBe('note density (drums)');
   });
 });
 

@@ -167,6 +167,73 @@ describe('the studio in chromium', () => {
     expect(await studio('file')).toBe('upload.mid'); // the piece open before is kept
   });
 
+  it('sets attribute controls with the model\'s labels; strict "1 voice" gives one note per onset in the infilled bars', async () => {
+    await page.click('#example');
+    await waitFor('#studio[data-state="idle"][data-file="pop909-032.mid"]');
+    const select = 'select[data-attribute="max_polyphony"]';
+    await waitFor(select);
+    expect(await page.locator(`${select} option`).allTextContents()).toEqual(['any', '1 voice', '2 voices', '3 voices', '4 voices', '5 voices', '6 voices', '7 voices', '8 voices', '9 voices', '10+ voices']);
+    await page.selectOption(select, { label: '1 voice' });
+    await page.check('#strict');
+    await dragOver(page, TRACK, BARS);
+    await page.fill('#variations', '1');
+    await page.fill('#seed', '5');
+    const sent = page.waitForRequest((r) => r.url().includes('/v1/generate'));
+    await page.click('#infill');
+    const request = JSON.parse(new URL((await sent).url()).searchParams.get('request')!);
+    expect(request.tracks).toEqual([{ id: TRACK, bars: BARS, attributes: { max_polyphony: 0 } }]);
+    expect(request.config).toMatchObject({ seed: 5, strict_controls: true });
+    await waitFor('#studio[data-state="done"]');
+    expect(await studio('error')).toBeNull();
+
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: WAIT }), page.click('#export')]);
+    const take = Score.fromMidi(new Uint8Array(readFileSync((await download.path())!))).toJSON();
+    for (const b of BARS) {
+      const onsets = take.tracks[TRACK]!.bars[b]!.notes.map((n) => n[2]);
+      expect(new Set(onsets).size, `bar ${b}: ${onsets.join(' ')}`).toBe(onsets.length);
+    }
+    await page.click('#discard');
+    await page.selectOption(select, '');
+    await page.uncheck('#strict');
+  });
+
+  it('Add track writes a new track (GM program picker) over the selected bars; the other tracks stay as they were', async () => {
+    const original = Score.fromMidi(example).toJSON();
+    if ((await studio('file')) !== 'pop909-032.mid') await page.click('#example');
+    await waitFor('#studio[data-state="idle"][data-file="pop909-032.mid"]');
+    expect(await studio('tracks')).toBe(String(original.tracks.length));
+    await dragOver(page, TRACK, BARS);
+    await page.click('#add-track');
+    await waitFor('#add-track-dialog[open]');
+    await page.selectOption('#program', '33');
+    await page.fill('#seed', '2');
+    const sent = page.waitForRequest((r) => r.url().includes('/v1/generate'));
+    await page.click('#add-track-go');
+    const url = new URL((await sent).url());
+    expect(JSON.parse(url.searchParams.get('add_tracks')!)).toEqual([{ instrument: 33, track_type: 'melodic', name: 'Electric Bass (finger)' }]);
+    expect(JSON.parse(url.searchParams.get('request')!).tracks).toEqual([{ id: original.tracks.length, bars: BARS }]);
+    await waitFor('#studio[data-state="done"], #studio[data-error]');
+    expect(await studio('error')).toBeNull();
+    expect(await studio('tracks')).toBe(String(original.tracks.length + 1));
+    expect(await studio('generated')).toBe(String(BARS.length));
+    await page.click('#keep');
+    await waitFor('#studio[data-state="idle"]');
+
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: WAIT }), page.click('#export')]);
+    const exported = Score.fromMidi(new Uint8Array(readFileSync((await download.path())!))).toJSON();
+    original.tracks.forEach((track, t) => expect(exported.tracks[t]!.bars.map((b) => b.notes), `track ${t}`).toEqual(track.bars.map((b) => b.notes)));
+    // The new track (with seed 2 the tiny model writes notes in it), its notes in the selected bars only.
+    expect(exported.tracks).toHaveLength(original.tracks.length + 1);
+    const added = exported.tracks[original.tracks.length]!;
+    expect(added.instrument).toBe(33);
+    added.bars.forEach((bar, b) => {
+      if (!BARS.includes(b)) expect(bar.notes, `new track, bar ${b}`).toEqual([]);
+    });
+    expect(added.bars.reduce((n, bar) => n + bar.notes.length, 0)).toBeGreaterThan(0);
+    await page.click('#undo');
+    await waitFor(`#studio[data-tracks="${original.tracks.length}"]`);
+  });
+
   it('made no request anywhere else', () => {
     expect(external).toEqual([]);
   });
