@@ -210,6 +210,7 @@ std::vector<int> SessionState::context_tokens() const {
 void SessionState::advance(int token) {
   vocab_.decode(token);  // throws for ids outside the vocabulary
   generated_.push_back(token);
+  if (token == fill_in_end_) ++fill_ends_;
   graph_.step(token);
   if (!step_.is_autoregressive && token == fill_in_start_ && !fill_drum_order_.empty()) {
     ++fill_index_;
@@ -220,7 +221,7 @@ void SessionState::advance(int token) {
 bool SessionState::complete() const {
   if (generated_.empty()) return false;
   if (step_.is_autoregressive) return generated_.back() == track_end_ || (piece_end_ >= 0 && generated_.back() == piece_end_);
-  return static_cast<size_t>(std::count(generated_.begin(), generated_.end(), fill_in_end_)) >= step_.bars_to_generate.size();
+  return fill_ends_ >= step_.bars_to_generate.size();
 }
 
 // The decoded window with tracks back in prompt order before the agent moved.

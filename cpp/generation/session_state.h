@@ -101,6 +101,7 @@ class SessionState {
   std::vector<std::pair<int, int>> hidden_spans_;
   ConstraintGraph graph_;
   int fill_in_start_ = -1, fill_in_end_ = -1, track_end_ = -1, piece_end_ = -1;
+  size_t fill_ends_ = 0;  // FillInEnd tokens generated so far (complete() runs every token: no recount)
 };
 
 }  // namespace midigpt
