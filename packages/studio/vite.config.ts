@@ -12,6 +12,10 @@ export default defineConfig({
   build: { outDir: 'dist', emptyOutDir: true, assetsInlineLimit: 0, target: 'es2022' },
   server: {
     fs: { allow: ['../..'] },
-    proxy: Object.fromEntries(['/v1', '/info', '/health', '/studio/score'].map((route) => [route, api])),
+    proxy: {
+      // Live mode's WebSocket (first: the longest prefix).
+      '/v1/live': { target: api, ws: true },
+      ...Object.fromEntries(['/v1', '/info', '/health', '/studio/score', '/studio/config', '/studio/soundfont'].map((route) => [route, api])),
+    },
   },
 });

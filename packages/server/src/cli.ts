@@ -47,6 +47,10 @@ export interface HttpServeSettings {
   timeout?: number;
   /** `--studio`: also serve the studio page at `/`. */
   studio?: boolean;
+  /** `--live`: live sessions over WebSocket at `/v1/live` (also on with `--studio`). */
+  live?: boolean;
+  /** `--soundfont FILE` (null: `--no-soundfont`, the built-in synth); default: Debian's GM SoundFont when installed. */
+  soundfont?: string | null;
 }
 
 /** Starts the OSC server and keeps it running until SIGINT/SIGTERM. */
@@ -56,10 +60,12 @@ export async function runOscServer(settings: ServeSettings): Promise<void> {
 
 /** Starts the OSC server and/or the HTTP API on one model worker; runs until SIGINT/SIGTERM. */
 export async function runServers(settings: ServeSettings, transports: { osc: boolean; http?: HttpServeSettings }): Promise<void> {
+  let soundfont: string | null = null;
   if (transports.http?.studio) {
     // Before the model loads: a missing build fails at once, with how to build it.
-    const { studioRoot } = await import('./http/studio.js');
+    const { studioRoot, findSoundFont } = await import('./http/studio.js');
     studioRoot();
+    soundfont = transports.http.soundfont === undefined ? findSoundFont() : transports.http.soundfont;
   }
   const { openModel } = await import('./model.js');
   const say = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -98,12 +104,17 @@ export async function runServers(settings: ServeSettings, transports: { osc: boo
         ...(http.cors?.length ? { cors: http.cors.includes('*') ? '*' : http.cors } : {}),
         ...(http.queue !== undefined ? { maxQueue: http.queue } : {}),
         ...(http.timeout !== undefined ? { timeoutMs: http.timeout * 1000 } : {}),
-        ...(http.studio ? { studio: true } : {}),
+        ...(http.studio ? { studio: true, soundfont } : {}),
+        ...(http.live || http.studio ? { live: { params: settings.params, ...(settings.token !== undefined ? { token: settings.token } : {}) } } : {}),
         log: say,
       });
       closers.push(() => server.close());
       say(`midigpt: HTTP API on ${server.url} (model: ${modelName}; OpenAPI at ${server.url}/openapi.json)`);
-      if (http.studio) say(`midigpt: the studio on ${server.url}/`);
+      if (server.live) say(`midigpt: live sessions over WebSocket on ${server.url.replace(/^http/, 'ws')}/v1/live`);
+      if (http.studio) {
+        const { soundFontName } = await import('./http/studio.js');
+        say(`midigpt: the studio on ${server.url}/ (sound: ${soundfont === null ? 'the built-in synth, no SoundFont' : `the SoundFont ${soundFontName(soundfont)}`})`);
+      }
     }
     say('Ctrl-C stops it');
     await new Promise<void>((resolve) => {
@@ -140,6 +151,9 @@ interface ServeFlags {
   httpQueue?: number;
   httpTimeout?: number;
   studio?: boolean;
+  live?: boolean;
+  /** A file, or false for `--no-soundfont`. */
+  soundfont?: string | false;
   model?: string;
   host: string;
   replyPort?: number;
@@ -185,6 +199,9 @@ export function registerServe(program: Command): void {
     .option('--http-queue <n>', 'HTTP requests that may wait for the model; more get 429 (default 8)', integer('--http-queue', 0, 1000))
     .option('--http-timeout <seconds>', 'cancel an HTTP generation after this long (default 120; 0 = none)', seconds('--http-timeout'))
     .option('--studio', 'also serve the studio (a page to open, infill, play and export MIDI files) at / of the HTTP port; implies --http')
+    .option('--live', 'live sessions over WebSocket at /v1/live of the HTTP port (on with --studio too); implies --http')
+    .option('--soundfont <file>', "the General MIDI SoundFont (SF2, SF3 or DLS) the studio plays with (default: Debian's fluid-soundfont-gm when installed)")
+    .option('--no-soundfont', "the studio plays with its built-in synth, even when a SoundFont is installed")
     .action(async (flags: ServeFlags, command: Command) => {
       const settings: ServeSettings = {
         port: typeof flags.osc === 'number' ? flags.osc : DEFAULT_PORT,
@@ -196,10 +213,16 @@ export function registerServe(program: Command): void {
         ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
         ...(flags.token !== undefined ? { token: flags.token } : {}),
       };
-      if (flags.http === undefined && !flags.studio && (flags.cors || flags.httpQueue !== undefined || flags.httpTimeout !== undefined))
+      if (flags.http === undefined && !flags.studio && !flags.live && (flags.cors || flags.httpQueue !== undefined || flags.httpTimeout !== undefined))
         command.error('error: --cors, --http-queue and --http-timeout go with --http', { exitCode: 2, code: 'midigpt.usage' });
+      if (flags.soundfont !== undefined && !flags.studio) command.error('error: --soundfont and --no-soundfont go with --studio', { exitCode: 2, code: 'midigpt.usage' });
+      if (typeof flags.soundfont === 'string') {
+        const { soundFontProblem } = await import('./http/studio.js');
+        const problem = soundFontProblem(flags.soundfont);
+        if (problem) command.error(`error: --soundfont ${flags.soundfont} ${problem}`, { exitCode: 2, code: 'midigpt.usage' });
+      }
       const http: HttpServeSettings | undefined =
-        flags.http === undefined && !flags.studio
+        flags.http === undefined && !flags.studio && !flags.live
           ? undefined
           : {
               port: typeof flags.http === 'number' ? flags.http : DEFAULT_HTTP_PORT,
@@ -207,6 +230,8 @@ export function registerServe(program: Command): void {
               ...(flags.httpQueue !== undefined ? { queue: flags.httpQueue } : {}),
               ...(flags.httpTimeout !== undefined ? { timeout: flags.httpTimeout } : {}),
               ...(flags.studio ? { studio: true } : {}),
+              ...(flags.live ? { live: true } : {}),
+              ...(flags.soundfont !== undefined ? { soundfont: flags.soundfont === false ? null : flags.soundfont } : {}),
             };
       // OSC unless only --http was asked for.
       await runServers(settings, { osc: flags.osc !== undefined || http === undefined, ...(http ? { http } : {}) });

@@ -4,10 +4,13 @@ import { modelInfo } from './api.js';
 import { Controls } from './controls.js';
 import { acceptFiles, exampleFile, readFile } from './files.js';
 import { Studio } from './studio.js';
+import { LiveMode } from './live/panel.js';
 
 const root = document.getElementById('studio')!;
 const controls = new Controls();
 const studio = new Studio(root, controls);
+const live = new LiveMode(root, controls.roll, { piece: () => studio.piece, selection: () => studio.selection, stopPlayback: () => studio.stop() });
+document.getElementById('live')!.addEventListener('click', () => live.toggle());
 
 acceptFiles(controls.fileInput, (file) => void readFile(file).then((f) => studio.open(f)));
 controls.open.addEventListener('click', () => controls.fileInput.click());

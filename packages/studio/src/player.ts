@@ -1,7 +1,12 @@
 // Playback: the score's notes scheduled a little ahead on the AudioContext
-// clock, and where the play head is (in ticks) for the cursor.
+// clock, on the server's SoundFont or the built-in synth (sound.ts), and where
+// the play head is (in ticks) for the cursor.
 import { durationOf, isDrum, onsetOf, pitchOf, velocityOf, type Score, type Timeline } from './score.js';
-import { Synth, type Voice } from './synth.js';
+import { audioContext, createInstrument, serverSoundFont, soundFontProblem, type Instrument } from './sound.js';
+import type { Voice } from './synth.js';
+
+/** What plays: `none` before the first Play, `loading` while the SoundFont loads. */
+export type Sound = 'none' | 'loading' | Instrument['kind'];
 
 /** Seconds scheduled ahead of the clock, and how often the scheduler runs (ms). */
 const LOOKAHEAD = 0.4;
@@ -12,13 +17,13 @@ const LEAD_IN = 0.08;
 /** Every note as a voice, times in seconds from the start of the piece, sorted. */
 function voices(score: Score, timeline: Timeline): Voice[] {
   const all: Voice[] = [];
-  score.tracks.forEach((track) =>
+  score.tracks.forEach((track, t) =>
     track.bars.forEach((bar, b) => {
       const start = timeline.barStart(b);
       for (const note of bar.notes) {
         const on = start + onsetOf(note);
         const time = timeline.seconds(on);
-        all.push({ time, duration: timeline.seconds(on + durationOf(note)) - time, pitch: pitchOf(note), velocity: velocityOf(note), program: track.instrument ?? 0, drum: isDrum(track) });
+        all.push({ time, duration: timeline.seconds(on + durationOf(note)) - time, pitch: pitchOf(note), velocity: velocityOf(note), program: track.instrument ?? 0, drum: isDrum(track), track: t });
       }
     }),
   );
@@ -27,7 +32,11 @@ function voices(score: Score, timeline: Timeline): Voice[] {
 
 export class Player {
   private context: AudioContext | null = null;
-  private synth: Synth | null = null;
+  private instrument: Instrument | null = null;
+  /** Waiting for the instrument (the SoundFont's first load). */
+  private loading = false;
+  /** Counts plays and stops: a play whose instrument comes after a stop (or a newer play) does not start. */
+  private generation = 0;
   private timer: number | null = null;
   private timeline: Timeline | null = null;
   /** Context time of the piece's second 0. */
@@ -36,9 +45,16 @@ export class Player {
 
   /** Called when playback reaches the end. */
   onEnd: () => void = () => {};
+  /** Called with a status line when the sound changes: loading the SoundFont, then what plays. */
+  onSound: (message: string) => void = () => {};
 
+  /** Playing, or waiting for the SoundFont to start playing. */
   get playing(): boolean {
-    return this.timer !== null;
+    return this.timer !== null || this.loading;
+  }
+
+  get sound(): Sound {
+    return this.loading ? 'loading' : (this.instrument?.kind ?? 'none');
   }
 
   /** `none` before the first Play. */
@@ -49,11 +65,20 @@ export class Player {
   /** Plays from `fromTick`; must be called from a user gesture the first time (browsers' autoplay rules). */
   async play(score: Score, timeline: Timeline, fromTick: number): Promise<void> {
     this.stop();
-    this.context ??= new AudioContext();
+    this.context ??= audioContext();
+    const generation = this.generation;
     await this.context.resume();
     const context = this.context;
-    const synth = new Synth(context);
-    this.synth = synth;
+    if (this.instrument === null) {
+      this.loading = true;
+      if (await serverSoundFont()) this.onSound('Loading the SoundFont…');
+    }
+    const instrument = await createInstrument(context);
+    if (generation !== this.generation) return; // stopped meanwhile
+    this.loading = false;
+    const changed = instrument !== this.instrument;
+    this.instrument = instrument;
+    if (changed) this.onSound(instrument.kind === 'soundfont' ? `Sound: the SoundFont ${instrument.name}.` : `Sound: the built-in synth${soundFontProblem ? ` (${soundFontProblem})` : ''}.`);
     this.timeline = timeline;
     const queue = voices(score, timeline);
     const from = timeline.seconds(fromTick);
@@ -65,7 +90,7 @@ export class Player {
       const horizon = context.currentTime - this.origin + LOOKAHEAD;
       while (next < queue.length && queue[next]!.time < horizon) {
         const v = queue[next++]!;
-        synth.play({ ...v, time: Math.max(context.currentTime, v.time + this.origin) });
+        instrument.play({ ...v, time: Math.max(context.currentTime, v.time + this.origin) });
       }
       if (context.currentTime - this.origin >= this.endSeconds) {
         this.stop();
@@ -77,15 +102,16 @@ export class Player {
   }
 
   stop(): void {
+    this.generation++;
+    this.loading = false;
     if (this.timer !== null) window.clearInterval(this.timer);
     this.timer = null;
-    this.synth?.disconnect();
-    this.synth = null;
+    this.instrument?.stop();
   }
 
   /** The play head in ticks (null when stopped). */
   positionTick(): number | null {
-    if (!this.playing || !this.context || !this.timeline) return null;
+    if (this.timer === null || !this.context || !this.timeline) return null;
     const seconds = Math.max(0, this.context.currentTime - this.origin);
     return Math.min(this.timeline.endTick, this.timeline.tick(seconds));
   }

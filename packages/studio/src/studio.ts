@@ -50,6 +50,10 @@ export class Studio {
       },
     });
     this.player.onEnd = () => this.refresh();
+    this.player.onSound = (message) => {
+      this.status(message);
+      this.refresh();
+    };
     this.refresh();
   }
 
@@ -239,6 +243,7 @@ export class Studio {
     d['state'] = this.phase;
     d['playing'] = String(this.player.playing);
     d['audio'] = this.player.audioState;
+    d['sound'] = this.player.sound;
     d['notes'] = piece ? String(noteCount(piece.score)) : '0';
     d['tracks'] = piece ? String(piece.score.tracks.length) : '0';
     d['generated'] = piece ? String(piece.generated.size) : '0';

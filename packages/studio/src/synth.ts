@@ -1,6 +1,6 @@
 // A small built-in synthesizer on WebAudio: one oscillator voice per melodic
 // note (the waveform by GM family), noise and sine sweeps for drums. Always
-// available: no SoundFont, nothing fetched.
+// available: no SoundFont, nothing fetched (the fallback of sound.ts).
 
 export interface Voice {
   /** Seconds on the AudioContext clock. */
@@ -10,6 +10,8 @@ export interface Voice {
   velocity: number;
   program: number;
   drum: boolean;
+  /** The track the note is of: a SoundFont gives each track its own MIDI channel (default: one channel per program). */
+  track?: number;
 }
 
 const frequency = (pitch: number): number => 440 * 2 ** ((pitch - 69) / 12);
@@ -23,15 +25,16 @@ function waveform(program: number): OscillatorType {
 }
 
 export class Synth {
-  private readonly output: GainNode;
+  readonly kind = 'builtin';
+  readonly name = 'the built-in synth';
+  private readonly compressor: DynamicsCompressorNode;
+  private output: GainNode;
   private readonly noise: AudioBuffer;
 
   constructor(private readonly context: AudioContext) {
-    const compressor = context.createDynamicsCompressor();
-    compressor.connect(context.destination);
-    this.output = context.createGain();
-    this.output.gain.value = 0.25;
-    this.output.connect(compressor);
+    this.compressor = context.createDynamicsCompressor();
+    this.compressor.connect(context.destination);
+    this.output = this.createOutput();
     this.noise = context.createBuffer(1, context.sampleRate, context.sampleRate);
     const samples = this.noise.getChannelData(0);
     for (let i = 0; i < samples.length; i++) samples[i] = Math.random() * 2 - 1;
@@ -45,6 +48,19 @@ export class Synth {
   /** Silences everything scheduled (the output is rebuilt by the caller with a new Synth). */
   disconnect(): void {
     this.output.disconnect();
+  }
+
+  /** Silences everything playing or scheduled, now; later notes play on a fresh output. */
+  stop(): void {
+    this.output.disconnect();
+    this.output = this.createOutput();
+  }
+
+  private createOutput(): GainNode {
+    const output = this.context.createGain();
+    output.gain.value = 0.25;
+    output.connect(this.compressor);
+    return output;
   }
 
   private envelope(time: number, peak: number, length: number): GainNode {

@@ -14,6 +14,7 @@ import { generateRoutes } from './routes/generate.js';
 import { healthRoutes } from './routes/health.js';
 import { infoRoutes } from './routes/info.js';
 import { v1Routes } from './routes/v1.js';
+import { liveTransportOf, registerLive, type LiveOptions, type LiveTransport } from '../ws/server.js';
 
 export const DEFAULT_HTTP_PORT = 8000;
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
@@ -40,6 +41,10 @@ export interface HttpAppOptions {
   log?: (line: string) => void;
   /** Also serve the studio (the built `@midigpt/studio` page) at `/`; throws `StudioMissingError` when it is not built. */
   studio?: boolean;
+  /** With `studio`: the SoundFont the page plays with (a file; null: none, the built-in synth); default: Debian's GM SoundFont when installed (`findSoundFont()`). */
+  soundfont?: string | null;
+  /** Live sessions over WebSocket at `GET /v1/live` (docs/server.md); on by default with `studio`. */
+  live?: boolean | LiveOptions;
 }
 
 /** The HTTP API on a model client the caller owns (not closed with the app). */
@@ -93,8 +98,10 @@ export async function createHttpApp(client: ModelClient, options: HttpAppOptions
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (options.studio) {
     const { studioRoutes } = await import('./studio.js');
-    await app.register(studioRoutes);
+    await app.register(studioRoutes, options.soundfont !== undefined ? { soundfont: options.soundfont } : {});
   }
+  const live = options.live ?? options.studio;
+  if (live) await registerLive(app, { ...(typeof live === 'object' ? live : {}), model: client, log, ...(options.cors !== undefined ? { cors: options.cors } : {}) });
   await app.ready();
   return app;
 }
@@ -114,6 +121,8 @@ export interface HttpServer {
   readonly url: string;
   readonly app: FastifyInstance;
   readonly model: ModelClient;
+  /** The live sessions over WebSocket (null without `live`/`studio`). */
+  readonly live: LiveTransport | null;
   /** Stops accepting requests, cancels running ones, and stops the model worker if the server opened it. */
   close(): Promise<void>;
 }
@@ -137,6 +146,7 @@ export async function createHttpServer(options: HttpServerOptions = {}): Promise
     url: `http://${host}:${address.port}`,
     app,
     model: client,
+    live: liveTransportOf(app),
     close() {
       closing ??= (async () => {
         // Open connections (event streams, waiting requests) are ended; their jobs are cancelled by the disconnect.

@@ -40,7 +40,8 @@ beforeAll(async () => {
   studioRoot(); // throws with how to build the studio when dist/ is missing
   const useDefault = process.env['MIDIGPT_STUDIO_MODEL'] === 'default';
   if (!useDefault) worker = await tinyWorker();
-  server = await createHttpServer({ ...(worker ? { client: worker } : {}), port: 0, studio: true, log: () => {} });
+  // The built-in synth: sound.e2e.test.ts covers the SoundFont (a 148 MB load per page).
+  server = await createHttpServer({ ...(worker ? { client: worker } : {}), port: 0, studio: true, soundfont: null, log: () => {} });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
   page = await newPage(server);
 }, WAIT);
@@ -246,7 +247,7 @@ describe('the studio with a model the test holds', () => {
 
   beforeAll(async () => {
     model = new ManualModel();
-    held = await createHttpServer({ client: model, port: 0, studio: true, log: () => {} });
+    held = await createHttpServer({ client: model, port: 0, studio: true, soundfont: null, log: () => {} });
     other = await newPage(held);
     await other.goto(`${held.url}/`);
     await other.click('#example');
