@@ -5,7 +5,8 @@
 // WebSocket and draws the agent's bars as they arrive; a tempo change goes on
 // with the bar numbers; Stop closes the socket and the server's session.
 // Nothing is timed: waits are generous limits only. MIDIGPT_LIVE_SCREENSHOT=FILE
-// saves the page while it runs.
+// saves the page while it runs; MIDIGPT_STUDIO_MODEL=default runs it on the
+// embedded default model (how docs/images/studio-live.png is made).
 import { existsSync, writeFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ import { tinyWorker } from '../http/support.js';
 const CHROMIUM = process.env['MIDIGPT_CHROMIUM'] ?? '/usr/bin/chromium';
 const WAIT = 180_000;
 
-let worker: WorkerModelClient;
+let worker: WorkerModelClient | undefined;
 let server: HttpServer;
 let browser: Browser;
 let page: Page;
@@ -27,9 +28,9 @@ const external: string[] = [];
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`chromium is needed at ${CHROMIUM}: apt-get install chromium (or set MIDIGPT_CHROMIUM)`);
   studioRoot(); // throws with how to build the studio when dist/ is missing
-  worker = await tinyWorker();
+  if (process.env['MIDIGPT_STUDIO_MODEL'] !== 'default') worker = await tinyWorker();
   // The built-in synth (no SoundFont to load): this test is about the live session.
-  server = await createHttpServer({ client: worker, port: 0, studio: true, soundfont: null, log: () => {} });
+  server = await createHttpServer({ ...(worker ? { client: worker } : {}), port: 0, studio: true, soundfont: null, log: () => {} });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
   const context = await browser.newContext({ viewport: { width: 1440, height: 600 } });
   await context.route('**/*', (route) => {
