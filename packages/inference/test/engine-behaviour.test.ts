@@ -56,6 +56,33 @@ describe('attempts and checks (scripted model)', () => {
     expect(r.warnings).toEqual([]);
   });
 
+  it('a retried attempt runs none of its prompt again (one token, for the logits), and gives what a fresh run gives', async () => {
+    const config = { temperature: 0.8, temperature_escalation: 1.5, max_attempts: 3 };
+    const shared = engineOn(silentFor(2));
+    const r = await shared.engine.generate(score, request(config));
+    const prefills = shared.model.calls.filter((c) => c.kind === 'prefill');
+    const promptLength = r.steps[0]!.prompt.length;
+    expect(prefills.map((c) => c.tokens.length)).toEqual([promptLength, 1, 1]);
+    expect(prefills[1]!.positions).toEqual([promptLength - 1]);
+    expect(r.steps[0]!.reusedTokens).toBe(promptLength - 1);
+
+    const fresh = engineOn(silentFor(2));
+    fresh.engine.reusePrompts = false;
+    const again = await fresh.engine.generate(score, request(config));
+    expect(fresh.model.calls.filter((c) => c.kind === 'prefill').map((c) => c.tokens.length)).toEqual([promptLength, promptLength, promptLength]);
+    expect(again.steps[0]!.reusedTokens).toBe(0);
+    expect(again.score.toJSON()).toEqual(r.score.toJSON());
+    expect(again.steps[0]!.generated).toEqual(r.steps[0]!.generated);
+  });
+
+  it('variations of one prompt prefill it once; lanes retried alone go on from nothing shared', async () => {
+    const { engine, model } = engineOn(notes);
+    const results = await engine.generateVariations(score, request({ temperature: 1 }), 3);
+    const prefills = model.calls.filter((c) => c.kind === 'prefill');
+    expect(prefills).toHaveLength(1);
+    expect(results.map((r) => r.steps[0]!.reusedTokens).sort((a, b) => a - b)).toEqual([0, results[0]!.steps[0]!.prompt.length, results[0]!.steps[0]!.prompt.length]);
+  });
+
   it('gives up after max_attempts with every reason', async () => {
     const { engine } = engineOn(silentFor(5));
     await expect(engine.generate(score, request({ max_attempts: 2, novelty_check: false }))).rejects.toThrow(

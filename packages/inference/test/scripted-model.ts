@@ -15,11 +15,25 @@ export interface Call {
   positions: number[];
 }
 
+/** A cache that also keeps each lane's tokens, as the scripts read them (copied and truncated with the lane). */
+class ScriptedCache extends KvCache {
+  histories: number[][];
+
+  constructor(config: Gpt2Config, capacity: number, batch: number) {
+    super(config, capacity, batch);
+    this.histories = Array.from({ length: batch }, () => []);
+  }
+
+  override copyLane(from: number, to: number): void {
+    super.copyLane(from, to);
+    this.histories[to] = [...this.histories[from]!];
+  }
+}
+
 export class ScriptedModel implements ModelRuntime {
   readonly config: Gpt2Config;
   readonly calls: Call[] = [];
   prefills = 0;
-  readonly #histories = new WeakMap<KvCache, number[][]>();
 
   constructor(
     vocab: number,
@@ -30,9 +44,7 @@ export class ScriptedModel implements ModelRuntime {
   }
 
   createCache(capacity = 64, batch = 1): KvCache {
-    const cache = new KvCache(this.config, capacity, batch);
-    this.#histories.set(cache, Array.from({ length: batch }, () => []));
-    return cache;
+    return new ScriptedCache(this.config, capacity, batch);
   }
 
   async prefill(tokens: ArrayLike<number>, cache: KvCache, options: { positions?: ArrayLike<number>; lane?: number } = {}): Promise<Float32Array> {
@@ -61,7 +73,8 @@ export class ScriptedModel implements ModelRuntime {
     cache.ensureCapacity(start + list.length);
     cache.visible.fill(1n, lane * cache.capacity + start, lane * cache.capacity + start + list.length);
     cache.lengths[lane] = start + list.length;
-    const history = this.#histories.get(cache)![lane]!;
+    const history = (cache as ScriptedCache).histories[lane]!;
+    history.length = start; // a lane truncated for reuse forgets what came after
     history.push(...list);
     const V = this.config.vocab_size;
     const out = new Float32Array(list.length * V);

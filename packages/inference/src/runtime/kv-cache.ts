@@ -78,6 +78,25 @@ export class KvCache {
     for (let h = 0; h < H; h++) values.set(newValues.subarray(h * count * hd, (h + 1) * count * hd), ((lane * H + h) * capacity + at) * hd);
   }
 
+  /** Forgets a lane's tokens from `length` on (later writes go there); the slots before it stay as they are. */
+  truncate(lane: number, length: number): void {
+    if (length < 0 || length > this.lengths[lane]!) throw new RangeError(`lane ${lane} holds ${this.lengths[lane]} tokens, cannot keep ${length}`);
+    this.lengths[lane] = length;
+  }
+
+  /** Makes lane `to` hold what lane `from` holds (keys, values, visibility, length): one prompt, prefilled once. */
+  copyLane(from: number, to: number): void {
+    if (from === to) return;
+    const { heads: H, headDim: hd, capacity } = this;
+    const size = H * hd * capacity;
+    for (let layer = 0; layer < this.keys.length; layer++) {
+      this.keys[layer]!.copyWithin(to * size, from * size, (from + 1) * size);
+      this.values[layer]!.copyWithin(to * size, from * size, (from + 1) * size);
+    }
+    this.visible.copyWithin(to * capacity, from * capacity, (from + 1) * capacity);
+    this.lengths[to] = this.lengths[from]!;
+  }
+
   /** attention_approx: hidden slots keep attention weight but carry K = -1e4 and V = 0 (generation.md §6). */
   nullSlots(lane: number, from: number, to: number): void {
     const { heads: H, headDim: hd, capacity } = this;

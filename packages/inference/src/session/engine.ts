@@ -28,6 +28,7 @@ import { convertToOnnx } from '../onnx/gpt2.js';
 import { Gpt2Runtime, type ModelRuntime, type RuntimeOptions } from '../runtime/gpt2.js';
 import type { KvCache } from '../runtime/kv-cache.js';
 import { TokenSampler } from '../sampling/filters.js';
+import { commonPrefix, nextPosition, promptFeed, sameFeed, type Feed, type PromptReuse } from './prompt-feed.js';
 import type { TokenLogger } from './token-logger.js';
 import { Random } from '../sampling/random.js';
 
@@ -41,6 +42,8 @@ export interface StepRecord {
   attempts: number;
   /** The temperature of the accepted attempt (`temperature · temperature_escalation^(attempts − 1)`). */
   temperature: number;
+  /** Prompt tokens of the accepted attempt whose keys and values came from an earlier prompt of the request (not run again). */
+  reusedTokens: number;
 }
 
 export interface GenerateOptions {
@@ -71,6 +74,9 @@ export interface GenerationResult {
   logLikelihood: number;
 }
 
+/** A prompt goes on from a kept cache when their common prefix is at least this share of it (prompt-feed.ts). */
+const REUSE_SHARE = 0.5;
+
 /** Fewer free positions than this after a prompt: the step may be cut short, and the user is warned. */
 const CONTEXT_WARNING_TOKENS = 128;
 
@@ -82,6 +88,12 @@ export class ContextOverflowError extends Error {
 
 export class InferenceEngine {
   readonly #names: string[];
+  /**
+   * Prompts of one request share work: a retried attempt, the next step of a window that did not
+   * move and variations of one prompt run only what an earlier prompt did not (prompt-feed.ts).
+   * False runs every prompt from its first token (for benchmarks).
+   */
+  reusePrompts = true;
 
   private constructor(
     readonly runtime: ModelRuntime,
@@ -169,6 +181,7 @@ export class InferenceEngine {
       const attempt: GenerationRequest = { ...request, config };
       try {
         const lanes = Array.from({ length: count }, () => ({ score, steps: [] as StepRecord[], logLikelihood: 0, warnings: [] as string[] }));
+        const reuse: PromptReuse = { cache: null, feed: null };
         const plan = planRequest(attempt, score);
         const started = performance.now();
         let tokens = 0;
@@ -181,7 +194,7 @@ export class InferenceEngine {
           },
         };
         for (const [index, step] of plan.entries()) {
-          const results = await this.#runStep(lanes.map((l) => l.score), attempt, step, index, progress);
+          const results = await this.#runStep(lanes.map((l) => l.score), attempt, step, index, progress, reuse);
           results.forEach((r, k) => {
             lanes[k]!.score = r.candidate;
             lanes[k]!.steps.push(r.record);
@@ -253,7 +266,7 @@ export class InferenceEngine {
   // §5.6 with our checks measured at one resolution: attempts with escalating temperature.
   // All variations share the first attempt's batch; a variation whose result fails a check
   // is retried on its own.
-  async #runStep(scores: Score[], request: GenerationRequest, step: GenerationStep, index: number, options: GenerateOptions) {
+  async #runStep(scores: Score[], request: GenerationRequest, step: GenerationStep, index: number, options: GenerateOptions, reuse: PromptReuse) {
     const c = request.config;
     const results: Array<{ candidate: Score; record: StepRecord; logLikelihood: number; warnings: string[] } | undefined> = scores.map(() => undefined);
     const reasons: string[][] = scores.map(() => []);
@@ -266,11 +279,20 @@ export class InferenceEngine {
       const temperature = c.temperature * c.temperature_escalation ** attempt;
       const states = pending.map((k) => openStep(this.tokenizer, prepareStep(this.tokenizer, scores[k]!, request, step)));
       const randoms = pending.map((k) => new Random(c.seed >= 0 ? c.seed + 1000 * k + attempt : (Math.random() * 2 ** 32) >>> 0));
-      const sampled = await this.#sample(states, request, temperature, randoms, index, options);
+      const sampled = await this.#sample(states, request, temperature, randoms, index, options, reuse);
       pending.forEach((k, i) => {
         const state = states[i]!;
         const candidate = writeBack(scores[k]!, state, this.tokenizer);
-        const record = { step, prompt: state.prompt(), hiddenSpans: state.hiddenSpans(), generated: sampled[i]!.generated, logProbs: sampled[i]!.logProbs, attempts: attempt + 1, temperature };
+        const record = {
+          step,
+          prompt: state.prompt(),
+          hiddenSpans: state.hiddenSpans(),
+          generated: sampled[i]!.generated,
+          logProbs: sampled[i]!.logProbs,
+          attempts: attempt + 1,
+          temperature,
+          reusedTokens: sampled[i]!.reusedTokens,
+        };
         // Both checks always run; a check that is off only warns (§5.6).
         const silent = noteCount(candidate, step) === 0;
         const unchanged = sameTargets(scores[k]!, candidate, step);
@@ -291,7 +313,7 @@ export class InferenceEngine {
   }
 
   // §5.1 and §6: prefill each lane's prompt, then one token per lane at a time under its mask.
-  async #sample(states: SessionState[], request: GenerationRequest, temperature: number, randoms: Random[], index: number, options: GenerateOptions) {
+  async #sample(states: SessionState[], request: GenerationRequest, temperature: number, randoms: Random[], index: number, options: GenerateOptions, reuse: PromptReuse) {
     const { n_positions: maxContext, vocab_size: vocab } = this.runtime.config;
     const mode = request.config.mask_mode;
     const prompts = states.map((s) => s.prompt());
@@ -299,14 +321,34 @@ export class InferenceEngine {
     if (longest >= maxContext)
       throw new ContextOverflowError(`step ${index + 1}: the prompt has ${longest} tokens; the model takes at most ${maxContext}`);
     const B = states.length;
-    const cache = this.runtime.createCache(Math.min(maxContext, longest + 256), B);
+    const feeds = states.map((s) => promptFeed(s, mode));
+    // One lane may go on from the cache an earlier prompt of the request left (its common prefix kept),
+    // when that prefix is most of the prompt (a retried attempt): a short one saves little, and the kept
+    // cache, grown by the earlier run, costs more per decoded token than a fresh one sized for this run.
+    // It is taken out of `reuse` until this run ends well, so a failed run leaves nothing half-written.
+    const common = B === 1 && this.reusePrompts && reuse.cache && reuse.feed ? Math.min(commonPrefix(reuse.feed, feeds[0]!), feeds[0]!.tokens.length - 1) : 0;
+    const kept = common >= REUSE_SHARE * feeds[0]!.tokens.length ? reuse.cache : null;
+    const cache = kept ?? this.runtime.createCache(Math.min(maxContext, longest + 256), B);
+    const start = kept ? common : 0;
+    reuse.cache = null;
+    reuse.feed = null;
     const rows: Float32Array[] = [];
     const next = new Float64Array(B); // next position id per lane
+    const reusedTokens = new Int32Array(B);
     for (let b = 0; b < B; b++) {
-      const { row, nextPosition } = await this.#prefill(states[b]!, cache, b, mode);
-      rows.push(row);
-      next[b] = nextPosition;
+      const twin = this.reusePrompts ? feeds.findIndex((f, a) => a < b && sameFeed(f, feeds[b]!)) : -1;
+      if (twin >= 0) {
+        cache.copyLane(twin, b); // variations of one prompt: prefilled once
+        rows.push(rows[twin]!);
+        reusedTokens[b] = feeds[b]!.tokens.length;
+      } else {
+        rows.push(await this.#prefillFeed(feeds[b]!, cache, b, b === 0 ? start : 0));
+        reusedTokens[b] = b === 0 ? start : 0;
+      }
+      next[b] = nextPosition(feeds[b]!);
     }
+    // What lane 0 holds from here on, for the next prompt (attention_approx nulls slots: not reusable).
+    const fed: Feed | null = B === 1 && this.reusePrompts && feeds[0]!.nullSpans.length === 0 ? { ...feeds[0]!, tokens: [...feeds[0]!.tokens], positions: [...feeds[0]!.positions], visible: [...feeds[0]!.visible] } : null;
     const settings = { ...request.config, temperature }; // once per attempt, not per token
     const sampler = new TokenSampler(vocab);
     const allowed = new Uint8Array(vocab);
@@ -346,6 +388,11 @@ export class InferenceEngine {
       for (let b = 0; b < B; b++) positions[b] = active[b] ? next[b]!++ : 0;
       if (B === 1) {
         rows[0] = await this.runtime.forward([tokens[0]!], cache, { positions });
+        if (fed) {
+          fed.tokens.push(tokens[0]!);
+          fed.positions.push(positions[0]!);
+          fed.visible.push(1);
+        }
       } else {
         // Finished lanes ride along with a dummy token; their cache lanes are no longer read.
         const logits = await this.runtime.decodeBatch(tokens, cache, positions);
@@ -353,29 +400,35 @@ export class InferenceEngine {
       }
     }
     states.forEach((_, b) => options.logger?.stepSummary(prompts[b]!.length, generated[b]!, this.#names));
-    return states.map((_, b) => ({ generated: generated[b]!, logProbs: logProbs[b]!, logLikelihood: logLikelihood[b]!, warnings: warnings[b]! }));
+    if (fed) {
+      reuse.cache = cache;
+      reuse.feed = fed;
+    }
+    return states.map((_, b) => ({ generated: generated[b]!, logProbs: logProbs[b]!, logLikelihood: logLikelihood[b]!, warnings: warnings[b]!, reusedTokens: reusedTokens[b]! }));
   }
 
   // One lane's prompt into the cache. attention_skip leaves hidden tokens out and keeps true
   // positions; attention hides span slots from every later query; attention_approx nulls them.
   async #prefill(state: SessionState, cache: KvCache, lane: number, mode: string): Promise<{ row: Float32Array; nextPosition: number }> {
+    const feed = promptFeed(state, mode);
+    return { row: await this.#prefillFeed(feed, cache, lane, 0), nextPosition: nextPosition(feed) };
+  }
+
+  // A feed into one lane from slot `start` on (the slots before it are already there); returns the last token's logits.
+  async #prefillFeed(feed: Feed, cache: KvCache, lane: number, start: number): Promise<Float32Array> {
     const vocab = this.runtime.config.vocab_size;
-    const prompt = state.prompt();
-    const spans = state.hiddenSpans();
-    const hidden = new Uint8Array(prompt.length);
-    for (const [from, to] of spans) hidden.fill(1, from, to);
-    const skip = mode === 'attention_skip' && spans.length > 0;
-    const keyMask = (mode === 'attention' || mode === 'attention_approx') && spans.length > 0;
-    const kept = skip ? Array.from(prompt.keys()).filter((i) => !hidden[i]) : null;
-    const logits = kept
-      ? await this.runtime.prefill(kept.map((i) => prompt[i]!), cache, { positions: kept, lane })
-      : await this.runtime.prefill(prompt, cache, { lane, ...(keyMask ? { visible: Array.from(hidden, (h) => 1 - h) } : {}) });
-    if (mode === 'attention_approx' && spans.length > 0) {
-      for (const [from, to] of spans) cache.nullSlots(lane, from, to);
+    cache.truncate(lane, start);
+    const visible = feed.visible.slice(start);
+    const logits = await this.runtime.prefill(feed.tokens.slice(start), cache, {
+      lane,
+      positions: feed.positions.slice(start),
+      ...(visible.includes(0) ? { visible } : {}),
+    });
+    if (feed.nullSpans.length > 0) {
+      for (const [from, to] of feed.nullSpans) cache.nullSlots(lane, from, to);
       cache.visible.fill(1n, lane * cache.capacity, lane * cache.capacity + cache.lengths[lane]!); // later queries see the nulled slots
     }
-    const nextPosition = kept ? kept[kept.length - 1]! + 1 : prompt.length; // B8 fixed: no skipped position
-    return { row: logits.subarray(logits.length - vocab), nextPosition };
+    return logits.subarray(logits.length - vocab);
   }
 }
 
