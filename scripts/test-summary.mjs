@@ -1,8 +1,9 @@
 // Adds up the results of every test run into one closing line:
 // "tests: N passed, N failed". Arguments: ctest logs (*.log whose name starts
 // with "ctest"), the fuzz smoke log (fuzz*.log: one test per target, passed
-// when it ran without findings) and vitest's JSON report (*.json). Exits 1
-// when a report is missing or incomplete.
+// when it ran without findings), vitest's JSON report (*.json) and the
+// packages test's log (packages*.log: its "packages: N passed, N failed"
+// line). Exits 1 when a report is missing or incomplete.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -23,6 +24,11 @@ for (const file of process.argv.slice(2)) {
     const report = JSON.parse(text);
     passed += report.numPassedTests;
     failed += report.numFailedTests;
+  } else if (name.startsWith('packages')) {
+    const line = text?.match(/^packages: (\d+) passed, (\d+) failed$/m);
+    if (!line) { missing('packages', file); continue; }
+    passed += Number(line[1]);
+    failed += Number(line[2]);
   } else if (name.startsWith('fuzz')) {
     const targets = text ? [...text.matchAll(/^(\S+)\s+\d+ execs\s+\S+ edges\s+(\d+) findings\s+rc (\d+)$/gm)] : [];
     if (targets.length === 0) { missing('fuzz', file); continue; }

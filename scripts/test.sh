@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Every test: set up and build, then the C++ unit tests (ctest, plain and
-# under ASan + UBSan), a fuzz smoke campaign (each target 20 s) and the
-# TypeScript suites (vitest, parity included). Ends with one summary line.
+# under ASan + UBSan), a fuzz smoke campaign (each target 20 s), the
+# TypeScript suites (vitest, parity included) and the npm packages (packed,
+# installed in a fresh project outside the repository, used; the addon also
+# built from the packaged sources). Ends with one summary line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -34,9 +36,13 @@ fuzz_status=${PIPESTATUS[0]}
 node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=build/vitest-report.json
 ts_status=$?
 
-node scripts/test-summary.mjs build/ctest.log build/ctest-sanitized.log build/fuzz-smoke.log build/vitest-report.json
+# The packages as npm users get them (scripts/test-packages.mjs; needs the npm registry).
+node scripts/test-packages.mjs 2>&1 | tee build/packages.log
+packages_status=${PIPESTATUS[0]}
+
+node scripts/test-summary.mjs build/ctest.log build/ctest-sanitized.log build/fuzz-smoke.log build/vitest-report.json build/packages.log
 summary_status=$?
 
-for status in "$cpp_status" "$sanitized_status" "$fuzz_status" "$ts_status" "$summary_status"; do
+for status in "$cpp_status" "$sanitized_status" "$fuzz_status" "$ts_status" "$packages_status" "$summary_status"; do
   [ "$status" -eq 0 ] || exit 1
 done

@@ -1,5 +1,6 @@
-// Loads the addon: a prebuilt binary from prebuilds/ when one matches this
-// platform, otherwise the local CMake build in build/Release.
+// Loads the addon (node-gyp-build): the local CMake build in build/Release
+// when there is one, otherwise a prebuilt binary from prebuilds/ that matches
+// this platform.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,7 +126,8 @@ function load(): NativeAddon {
   } catch (cause) {
     throw new Error(
       `@midigpt/core: no native addon for ${process.platform}-${process.arch} (Node ${process.version}). ` +
-        'Build it from source with `pnpm --filter @midigpt/core build` (needs CMake and a C++20 compiler).',
+        'Build it from source with `npm rebuild @midigpt/core` in your project, or `pnpm --filter @midigpt/core build` ' +
+        'in the midigpt repository (needs CMake, a C++20 compiler and nlohmann-json).',
       { cause },
     );
   }

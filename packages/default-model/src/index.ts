@@ -12,7 +12,10 @@ export const DEFAULT_MODEL_NAME = 'pop909-small';
 /** The ONNX model file (int8 weights, yellow encoder; its encoder config is inside it). */
 export const defaultModelPath: string = path.join(root, 'model.onnx');
 
-/** The same weights as a float16 format-2 `.safetensors` bundle: what `midigpt train --init-from` fine-tunes from. */
+/**
+ * The same weights as a float16 format-2 `.safetensors` bundle: what `midigpt train --init-from` fine-tunes from.
+ * In the midigpt repository only: the npm package leaves it out (training runs from the repository).
+ */
 export const defaultCheckpointPath: string = path.join(root, 'checkpoint.safetensors');
 
 /** The model card: data, licence, architecture, training and quality numbers. */

@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { DEFAULT_MODEL_MISSING, findDefaultModel } from '../default-model.js';
 import { formatTable } from '../format.js';
 import { registerConvert } from './convert.js';
 import { loadEngine } from './model.js';
@@ -23,8 +24,10 @@ export function registerModels(program: Command): void {
     .option('--json', 'print {"released": {...}, "cached": [...]}')
     .action(async (options: { json?: boolean }) => {
       const { modelHome, PRETRAINED } = await import('@midigpt/inference');
-      const { defaultModelPath, DEFAULT_MODEL_NAME } = await import('@midigpt/default-model');
-      const embedded = { name: DEFAULT_MODEL_NAME, file: defaultModelPath, bytes: existsSync(defaultModelPath) ? statSync(defaultModelPath).size : 0 };
+      const fallback = await findDefaultModel();
+      const embedded = fallback
+        ? { name: fallback.name, file: fallback.path, bytes: existsSync(fallback.path) ? statSync(fallback.path).size : 0 }
+        : null;
       const home = modelHome();
       const cached = ['models', 'onnx'].flatMap((folder) => {
         const dir = path.join(home, folder);
@@ -42,9 +45,12 @@ export function registerModels(program: Command): void {
       const files = cached.length
         ? formatTable([['kind', 'size', 'file'], ...cached.map((c) => [c.kind, `${(c.bytes / 2 ** 20).toFixed(1)} MiB`, c.file])])
         : '(nothing cached yet)';
-      const size = embedded.bytes ? `${(embedded.bytes / 2 ** 20).toFixed(1)} MiB` : 'missing';
+      const size = embedded?.bytes ? `${(embedded.bytes / 2 ** 20).toFixed(1)} MiB` : 'missing';
+      const line = embedded
+        ? `default model (used when --model is left out): ${embedded.name}, ${size}, ${embedded.file}`
+        : `default model: not installed; ${DEFAULT_MODEL_MISSING}`;
       process.stdout.write(
-        `default model (used when --model is left out): ${embedded.name}, ${size}, ${embedded.file}\n\n` +
+        `${line}\n\n` +
           `released models (downloaded on first use):\n${released}\n\nin ${home}:\n${files}\n`,
       );
     });

@@ -145,6 +145,11 @@ export function registerTrain(program: Command): void {
     })
     .action(async (flags: TrainFlags) => {
       if (flags.logEvery !== undefined && flags.logEvery < 0) throw new UsageError(`--log-every must be 0 or more, got ${flags.logEvery}`);
+      // The trainer is Python in the repository (packages/train); the npm package of the CLI does not carry it.
+      if (!existsSync(path.join(trainerDir, 'midigpt_train')))
+        throw new Error(
+          `midigpt train runs the PyTorch trainer of the midigpt repository (packages/train), which is not installed here (looked in ${trainerDir}): run it from a clone of the repository`,
+        );
       const config = resolveConfig(flags.config);
       const interpreter = python();
       checkTorch(interpreter);

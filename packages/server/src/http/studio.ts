@@ -7,6 +7,7 @@ import { closeSync, createReadStream, existsSync, openSync, readSync, realpathSy
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 import { Score } from '@midigpt/core';
@@ -20,8 +21,11 @@ export class StudioMissingError extends Error {
 
 const BUILD_HINT = 'build it with "pnpm --filter @midigpt/studio build" (or "pnpm run build" for everything)';
 
-/** The folder of the built studio (`packages/studio/dist`); throws `StudioMissingError` when it is not built. */
+/** The folder of the built studio (`studio/` of the npm package, else `packages/studio/dist`); throws `StudioMissingError` when it is not built. */
 export function studioRoot(): string {
+  // The npm package of the server carries the built page (scripts/pack-studio.mjs); the repository has the workspace package.
+  const packaged = fileURLToPath(new URL('../../studio/', import.meta.url));
+  if (existsSync(path.join(packaged, 'index.html'))) return packaged;
   let packageJson: string;
   try {
     packageJson = createRequire(import.meta.url).resolve('@midigpt/studio/package.json');
