@@ -7,16 +7,13 @@
 // Nothing is timed: waits are generous limits only. MIDIGPT_LIVE_SCREENSHOT=FILE
 // saves the page while it runs; MIDIGPT_STUDIO_MODEL=default runs it on the
 // embedded default model (how docs/images/studio-live.png is made).
-import { existsSync, writeFileSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpServer, type HttpServer } from '../../src/http/app.js';
-import { studioRoot } from '../../src/http/studio.js';
 import type { WorkerModelClient } from '../../src/worker/client.js';
 import { tinyWorker } from '../http/support.js';
-
-const CHROMIUM = process.env['MIDIGPT_CHROMIUM'] ?? '/usr/bin/chromium';
-const WAIT = 180_000;
+import { dragOver as dragOn, launchChromium, offlinePage, WAIT } from './browser.js';
 
 let worker: WorkerModelClient | undefined;
 let server: HttpServer;
@@ -26,21 +23,11 @@ let page: Page;
 const external: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`chromium is needed at ${CHROMIUM}: apt-get install chromium (or set MIDIGPT_CHROMIUM)`);
-  studioRoot(); // throws with how to build the studio when dist/ is missing
+  browser = await launchChromium();
   if (process.env['MIDIGPT_STUDIO_MODEL'] !== 'default') worker = await tinyWorker();
   // The built-in synth (no SoundFont to load): this test is about the live session.
   server = await createHttpServer({ ...(worker ? { client: worker } : {}), port: 0, studio: true, soundfont: null, log: () => {} });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 600 } });
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${server.url}/`)) return route.continue();
-    external.push(url);
-    return route.abort();
-  });
-  page = await context.newPage();
-  page.setDefaultTimeout(WAIT);
+  page = await offlinePage(browser, server.url, external, { height: 600 });
 }, WAIT);
 
 afterAll(async () => {
@@ -55,14 +42,7 @@ const waitFor = (selector: string): Promise<unknown> => page.waitForSelector(sel
 const atLeast = (name: string, min: number): Promise<unknown> =>
   page.waitForFunction(([n, m]) => Number(document.getElementById('studio')!.getAttribute(`data-${n}`) || -1) >= Number(m), [name, String(min)], { timeout: WAIT });
 
-async function dragOver(track: number, bars: number[]): Promise<void> {
-  const from = await page.evaluate(([t, b]) => window.__studio!.point(t!, b!), [track, bars[0]]);
-  const to = await page.evaluate(([t, b]) => window.__studio!.point(t!, b!), [track, bars[bars.length - 1]]);
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(to.x, to.y, { steps: 6 });
-  await page.mouse.up();
-}
+const dragOver = (track: number, bars: number[]): Promise<void> => dragOn(page, track, bars);
 
 describe('live mode in chromium', () => {
   it('loops 4 selected bars at 240 BPM, draws the agent bars as they come, stops cleanly', async () => {

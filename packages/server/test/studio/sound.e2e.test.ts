@@ -7,17 +7,13 @@
 // after Stop. No request leaves the server.
 //
 // The model is a fake one (no generation here). MIDIGPT_CHROMIUM=PATH: another chromium.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpServer, type HttpServer } from '../../src/http/app.js';
-import { DEFAULT_SOUNDFONTS, findSoundFont, studioRoot } from '../../src/http/studio.js';
+import { DEFAULT_SOUNDFONTS, findSoundFont } from '../../src/http/studio.js';
 import { ManualModel } from '../http/fake.js';
-
-const CHROMIUM = process.env['MIDIGPT_CHROMIUM'] ?? '/usr/bin/chromium';
-/** Generous: the machine may be busy and the SoundFont is large; nothing here is timed. */
-const WAIT = 180_000;
+import { launchChromium, offlineContext, WAIT } from './browser.js';
 /** Debian's General MIDI SoundFont (fluid-soundfont-gm), when installed. */
 const soundfont = findSoundFont();
 if (!soundfont) console.warn(`sound.e2e: no SoundFont at ${DEFAULT_SOUNDFONTS.join(' or ')} (apt-get install fluid-soundfont-gm): the SoundFont case is skipped`);
@@ -28,9 +24,7 @@ let browser: Browser;
 const external: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`chromium is needed at ${CHROMIUM}: apt-get install chromium (or set MIDIGPT_CHROMIUM)`);
-  studioRoot(); // throws with how to build the studio when dist/ is missing
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
+  browser = await launchChromium();
 }, WAIT);
 
 afterAll(async () => {
@@ -46,17 +40,8 @@ declare global {
 
 /** A page on `server`'s studio whose audio the test can hear, with the paths it requested. */
 async function openStudio(server: HttpServer, query = ''): Promise<{ page: Page; requested: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 540 } });
   const requested: string[] = [];
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (!url.startsWith(`${server.url}/`)) {
-      external.push(url);
-      return route.abort();
-    }
-    requested.push(new URL(url).pathname);
-    return route.continue();
-  });
+  const context = await offlineContext(browser, server.url, external, { onRequest: (pathname) => requested.push(pathname) });
   await context.addInitScript(() => {
     const taps = new Map<BaseAudioContext, AnalyserNode>();
     const connect = AudioNode.prototype.connect as (this: AudioNode, destination: AudioNode | AudioParam, ...rest: number[]) => AudioNode | void;

@@ -7,26 +7,23 @@
 // MIDIGPT_STUDIO_MODEL=default uses the embedded default model instead, and
 // MIDIGPT_STUDIO_SCREENSHOT=FILE saves a screenshot after the infill (how
 // docs/images/studio.png is made).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Score, type ScoreJSON } from '@midigpt/core';
 import { createHttpServer, type HttpServer } from '../../src/http/app.js';
-import { studioRoot } from '../../src/http/studio.js';
 import type { WorkerModelClient } from '../../src/worker/client.js';
 import { ManualModel } from '../http/fake.js';
 import { tinyWorker } from '../http/support.js';
+import { dragOver, launchChromium, offlinePage, WAIT } from './browser.js';
 
-const CHROMIUM = process.env['MIDIGPT_CHROMIUM'] ?? '/usr/bin/chromium';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const example = path.join(repoRoot, 'examples', 'pop909-032.mid');
 /** The selection: bars 5-8 (0-based 4-7) of track 1 (0). */
 const TRACK = 0;
 const BARS = [4, 5, 6, 7];
-/** Generous: the machine may be busy; nothing here is timed. */
-const WAIT = 180_000;
 
 let worker: WorkerModelClient | undefined;
 let server: HttpServer;
@@ -36,28 +33,15 @@ let page: Page;
 const external: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`chromium is needed at ${CHROMIUM}: apt-get install chromium (or set MIDIGPT_CHROMIUM)`);
-  studioRoot(); // throws with how to build the studio when dist/ is missing
+  browser = await launchChromium();
   const useDefault = process.env['MIDIGPT_STUDIO_MODEL'] === 'default';
   if (!useDefault) worker = await tinyWorker();
   // The built-in synth: sound.e2e.test.ts covers the SoundFont (a 148 MB load per page).
   server = await createHttpServer({ ...(worker ? { client: worker } : {}), port: 0, studio: true, soundfont: null, log: () => {} });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
   page = await newPage(server);
 }, WAIT);
 
-async function newPage(on: HttpServer): Promise<Page> {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1440, height: 540 } });
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${on.url}/`)) return route.continue();
-    external.push(url);
-    return route.abort();
-  });
-  const created = await context.newPage();
-  created.setDefaultTimeout(WAIT);
-  return created;
-}
+const newPage = (on: HttpServer): Promise<Page> => offlinePage(browser, on.url, external, { acceptDownloads: true });
 
 afterAll(async () => {
   await browser?.close();
@@ -67,16 +51,6 @@ afterAll(async () => {
 
 const studio = (attribute: string, on = page): Promise<string | null> => on.getAttribute('#studio', `data-${attribute}`);
 const waitFor = (selector: string, on = page): Promise<unknown> => on.waitForSelector(selector, { state: 'attached', timeout: WAIT });
-
-/** Drags over `bars` of `track`'s lane, as a user does. */
-async function dragOver(on: Page, track: number, bars: number[]): Promise<void> {
-  const from = await on.evaluate(([t, b]) => window.__studio!.point(t!, b!), [track, bars[0]]);
-  const to = await on.evaluate(([t, b]) => window.__studio!.point(t!, b!), [track, bars[bars.length - 1]]);
-  await on.mouse.move(from.x, from.y);
-  await on.mouse.down();
-  await on.mouse.move(to.x, to.y, { steps: 6 });
-  await on.mouse.up();
-}
 
 /** Every bar of every track is the example's, except the selected ones, of which at least one changed. */
 function expectOnlySelectedChanged(before: ScoreJSON, after: ScoreJSON): void {
