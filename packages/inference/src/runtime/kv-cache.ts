@@ -1,9 +1,15 @@
 // The KV cache the runtime owns: for each of `batch` lanes and each layer,
 // keys stored transposed [H, hd, capacity] and values [H, capacity, hd], plus
 // which slots the model may attend to. Lanes are contiguous blocks, so one
-// lane can be run alone or all together. New tokens are written in place; the
-// buffers grow by doubling, so a token never copies the whole cache.
+// lane can be run alone or all together. New tokens are written in place. A
+// decode step attends over every slot of the capacity (unused ones masked), so
+// the buffers grow by a quarter (at least 256 slots) rather than by doubling:
+// decoding never pays for more than a quarter of empty slots, and a token
+// still never copies the whole cache (a copy per 256 or more tokens).
 import type { Gpt2Config } from '../checkpoint/gpt2.js';
+
+/** The least a cache grows by, in slots. */
+const GROWTH_MIN = 256;
 
 export class KvCache {
   capacity: number;
@@ -43,12 +49,11 @@ export class KvCache {
     return this.heads * this.headDim * this.capacity;
   }
 
-  /** Makes room for `needed` tokens per lane (doubling; entries are moved once). */
+  /** Makes room for `needed` tokens per lane (growing by a quarter, at least 256 slots; entries are moved once). */
   ensureCapacity(needed: number): void {
     if (needed <= this.capacity) return;
-    let capacity = this.capacity;
-    while (capacity < needed) capacity *= 2;
-    capacity = Math.max(needed, Math.min(capacity, this.maxCapacity));
+    const step = this.capacity + Math.max(GROWTH_MIN, this.capacity >> 2);
+    const capacity = Math.max(needed, Math.min(step, this.maxCapacity));
     const { heads: H, headDim: hd, capacity: old, batch } = this;
     const rows = batch * H; // key rows are [lane, head, dim], value blocks are [lane, head]
     this.keys = this.keys.map((k) => {
