@@ -18,6 +18,7 @@ import {
   type GenerationRequest,
   type GenerationStep,
   type NoteTuple,
+  type PreparedStep,
   type SessionState,
 } from '@midigpt/core';
 import { readCheckpoint } from '../checkpoint/read.js';
@@ -273,11 +274,19 @@ export class InferenceEngine {
     // Greedy decoding (temperature 0, or top_k 1 at any temperature) repeats itself: one attempt says all.
     const greedy = c.top_k === 1 || c.temperature === 0;
     const attempts = greedy ? 1 : c.max_attempts;
+    // A step is prepared once per distinct input score: variations share the first step's input,
+    // and a retried attempt starts from the same score as the one before.
+    const prepared = new Map<Score, PreparedStep>();
+    const prepare = (input: Score): PreparedStep => {
+      let p = prepared.get(input);
+      if (!p) prepared.set(input, (p = prepareStep(this.tokenizer, input, request, step)));
+      return p;
+    };
     for (let attempt = 0; attempt < attempts; attempt++) {
       const pending = scores.map((_, k) => k).filter((k) => !results[k]);
       if (pending.length === 0) break;
       const temperature = c.temperature * c.temperature_escalation ** attempt;
-      const states = pending.map((k) => openStep(this.tokenizer, prepareStep(this.tokenizer, scores[k]!, request, step)));
+      const states = pending.map((k) => openStep(this.tokenizer, prepare(scores[k]!)));
       const randoms = pending.map((k) => new Random(c.seed >= 0 ? c.seed + 1000 * k + attempt : (Math.random() * 2 ** 32) >>> 0));
       const sampled = await this.#sample(states, request, temperature, randoms, index, options, reuse);
       pending.forEach((k, i) => {
