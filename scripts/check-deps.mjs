@@ -29,6 +29,12 @@ const ts = createRequire(path.join(repoRoot, 'package.json'))('typescript');
 
 /** Undeclared imports that are handled on purpose: package → specifier → reason. */
 export const KNOWN = {
+  '@midigpt/core': {
+    '@emnapi/core':
+      'loaded only when MIDIGPT_CORE_BACKEND=wasm selects the WebAssembly core (src/wasm.ts), which is not published yet (issue #19); a devDependency until it is',
+    '@emnapi/runtime':
+      'loaded only when MIDIGPT_CORE_BACKEND=wasm selects the WebAssembly core (src/wasm.ts), which is not published yet (issue #19); a devDependency until it is',
+  },
   '@midigpt/server': {
     '@midigpt/studio':
       'resolved at run time for `--studio` only; the studio is a private workspace package, and a clear error says when it is missing',

@@ -20,6 +20,10 @@ ensure_apt "test -f /usr/share/sounds/sf2/FluidR3_GM.sf2" fluid-soundfont-gm
 # The trainer's smoke test: Debian's PyTorch, with the threaded OpenBLAS it needs to be fast.
 ensure_apt "/usr/bin/python3 -c 'import torch'" python3-torch
 ensure_apt "dpkg -s libopenblas0-pthread" libopenblas0-pthread
+# The C++ core as WebAssembly (issue #19): Emscripten, and the module that
+# packages/core/test/wasm.test.ts loads (packages/core/wasm/dist/midigpt.wasm).
+ensure_apt "command -v emcmake" emscripten
+pnpm --filter @midigpt/core run build:wasm
 set +e
 
 mkdir -p build

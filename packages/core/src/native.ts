@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MidiEvents, ScoreInput, ScoreJSON } from './types.js';
+import { loadWasmAddon } from './wasm.js';
 
 /** A score held by the C++ core. */
 export interface NativeScore {
@@ -118,6 +119,8 @@ const require = createRequire(import.meta.url);
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function load(): NativeAddon {
+  // The same core compiled to WebAssembly (`pnpm run build:wasm`, src/wasm.ts), chosen explicitly (the wasm tests).
+  if (process.env.MIDIGPT_CORE_BACKEND === 'wasm') return loadWasmAddon();
   // A specific build (a sanitizer build in scripts/test-addon-asan.sh, a debug build) by path.
   if (process.env.MIDIGPT_ADDON) return require(path.resolve(process.env.MIDIGPT_ADDON)) as NativeAddon;
   const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
