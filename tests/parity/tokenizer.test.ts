@@ -3,21 +3,9 @@
 // window and variant, and the decoded scores (with our documented fixes).
 import { afterAll, describe, expect, it } from 'vitest';
 import { Score, Tokenizer, type BarJSON, type ScoreJSON } from '@midigpt/core';
-import { parityFile, parityMidiPath, printParityReport } from '../support/parity.js';
+import { parityFile, parityMidiPath, printParityReport, type ReferenceWindow as ParityWindow } from '../support/parity.js';
 
-interface ReferenceWindow {
-  W: number;
-  start: number;
-  variant: 'plain' | 'multi_fill' | 'piece_controls';
-  multi_fill?: Array<[number, number]>;
-  use_velocity?: number;
-  use_microtiming?: number;
-  genre?: number;
-  tokens: number[];
-  decoded: ScoreJSON;
-  decoded_raw: ScoreJSON;
-  error?: string;
-}
+type ReferenceWindow = ParityWindow<ScoreJSON>;
 
 interface ReferenceEncodeFile {
   vocab_size: number;

@@ -34,6 +34,21 @@ export function parityMidiPath(name: string): string {
   return path.join(parityDir, 'midi', name);
 }
 
+/** One encoded window of the reference's encode_<config>.json.gz: how it was encoded and its token ids. */
+export interface ReferenceWindow<Decoded = unknown> {
+  W: number;
+  start: number;
+  variant: 'plain' | 'multi_fill' | 'piece_controls';
+  multi_fill?: Array<[number, number]>;
+  use_velocity?: number;
+  use_microtiming?: number;
+  genre?: number;
+  tokens: number[];
+  decoded: Decoded;
+  decoded_raw: Decoded;
+  error?: string;
+}
+
 /** The reference MidiReader's dump: a note pool plus per-bar note indices. */
 export interface ReferenceReaderDump {
   resolution: number;

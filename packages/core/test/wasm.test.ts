@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultWasmPath } from '../src/wasm.js';
-import { parityFile, parityMidiFiles, parityMidiPath, printParityReport } from '../../../tests/support/parity.js';
+import { parityFile, parityMidiFiles, parityMidiPath, printParityReport, type ReferenceWindow } from '../../../tests/support/parity.js';
 
 const built = existsSync(process.env.MIDIGPT_WASM ?? defaultWasmPath);
 if (!built)
@@ -32,17 +32,6 @@ async function loadCore(backend: 'native' | 'wasm'): Promise<{ core: Core; addon
     if (previous === undefined) delete process.env.MIDIGPT_CORE_BACKEND;
     else process.env.MIDIGPT_CORE_BACKEND = previous;
   }
-}
-
-interface ReferenceWindow {
-  W: number;
-  start: number;
-  variant: 'plain' | 'multi_fill' | 'piece_controls';
-  multi_fill?: Array<[number, number]>;
-  use_velocity?: number;
-  use_microtiming?: number;
-  genre?: number;
-  tokens: number[];
 }
 
 const CONFIGS = ['yellow_encoder', 'expressive_encoder'];
