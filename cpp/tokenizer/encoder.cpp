@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/errors.h"
+#include "tokenizer/gnu_sort.h"
 
 namespace midigpt {
 namespace {
@@ -144,8 +145,10 @@ class Encoder::Run {
   void notes(const Bar& bar, bool drum) {
     order_.clear();
     for (size_t i = 0; i < bar.notes.size(); ++i) order_.push_back(static_cast<int>(i));
-    // Group by onset, keeping the first appearance of each onset; std::sort
-    // by pitch inside a group, exactly like the reference (not stable).
+    // Group by onset, keeping the first appearance of each onset; sort by
+    // pitch inside a group, exactly like the reference's std::sort (not
+    // stable): gnu_sort leaves equal pitches in libstdc++'s order whatever
+    // the standard library (libc++ orders them differently).
     groups_.clear();
     for (int i : order_) {
       const int onset = bar.notes[i].onset_ticks;
@@ -158,7 +161,7 @@ class Encoder::Run {
     }
     int last_velocity = -1;
     for (Group& g : groups_) {
-      std::sort(g.notes.begin(), g.notes.end(), [&](int a, int b) { return bar.notes[a].pitch < bar.notes[b].pitch; });
+      gnu_sort(g.notes.begin(), g.notes.end(), [&](int a, int b) { return bar.notes[a].pitch < bar.notes[b].pitch; });
       if (g.onset > 0 && has(TokenType::TimeAbsolutePos)) emit_clamped(TokenType::TimeAbsolutePos, g.onset);
       for (int i : g.notes) note(bar.notes[i], drum, last_velocity);
     }
