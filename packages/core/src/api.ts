@@ -1,3 +1,5 @@
+// The package's API, the same on every platform: index.ts (Node) and
+// browser.ts (the WebAssembly core) re-export it after installing their core.
 export { Score, parseMidiEvents, DEFAULT_RESOLUTION, MAX_MIDI_BYTES } from './score.js';
 export type { MidiWriteOptions, NewTrack, ReadOptions, ResampleOptions, ScoreSummary } from './score.js';
 export { beatBarTicks, signatureBarTicks } from './bar-length.js';

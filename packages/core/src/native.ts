@@ -1,11 +1,8 @@
-// Loads the addon (node-gyp-build): the local CMake build in build/Release
-// when there is one, otherwise a prebuilt binary from prebuilds/ that matches
-// this platform.
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// The shape of the C++ core's binding (cpp/node), and the one place the
+// TypeScript layer reaches it: `native`. Which build fills it is the entry
+// point's choice: index.ts (Node) loads the native addon (node-addon.ts),
+// browser.ts instantiates the same binding compiled to WebAssembly.
 import type { MidiEvents, ScoreInput, ScoreJSON } from './types.js';
-import { loadWasmAddon } from './wasm.js';
 
 /** A score held by the C++ core. */
 export interface NativeScore {
@@ -115,25 +112,25 @@ export interface NativeAddon {
   defaultResolution: number;
 }
 
-const require = createRequire(import.meta.url);
-const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-function load(): NativeAddon {
-  // The same core compiled to WebAssembly (`pnpm run build:wasm`, src/wasm.ts), chosen explicitly (the wasm tests).
-  if (process.env.MIDIGPT_CORE_BACKEND === 'wasm') return loadWasmAddon();
-  // A specific build (a sanitizer build in scripts/test-addon-asan.sh, a debug build) by path.
-  if (process.env.MIDIGPT_ADDON) return require(path.resolve(process.env.MIDIGPT_ADDON)) as NativeAddon;
-  const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
-  try {
-    return nodeGypBuild(packageRoot) as NativeAddon;
-  } catch (cause) {
+// Every property read before a core is installed says what to do, instead of
+// "cannot read properties of undefined" somewhere inside the TypeScript layer.
+const notLoaded = new Proxy({} as NativeAddon, {
+  get(_target, property) {
     throw new Error(
-      `@midigpt/core: no native addon for ${process.platform}-${process.arch} (Node ${process.version}). ` +
-        'Build it from source with `npm rebuild @midigpt/core` in your project, or `pnpm --filter @midigpt/core build` ' +
-        'in the midigpt repository (needs CMake, a C++20 compiler and nlohmann-json).',
-      { cause },
+      `@midigpt/core: the C++ core is not loaded (reading ${String(property)}); in a browser, \`await initCore()\` before using the API`,
     );
-  }
+  },
+});
+
+/** The core's binding, for the other modules of this package (a live binding: set once by the entry point). */
+export let native: NativeAddon = notLoaded;
+
+/** Installs the core's binding (the entry points do; the wasm tests load either build). */
+export function installAddon(addon: NativeAddon): void {
+  native = addon;
 }
 
-export const native: NativeAddon = load();
+/** Whether a core has been installed. */
+export function addonInstalled(): boolean {
+  return native !== notLoaded;
+}

@@ -1,12 +1,12 @@
 // The Score: a piece as tracks of bars of notes (tokenizer.md §1.1), read from
 // MIDI or JSON, written back to either. Everything heavy runs in the C++ core.
-import { readFileSync, statSync } from 'node:fs';
 import { coreError } from './errors.js';
+import { files } from './files.js';
 import { native, type NativeScore } from './native.js';
 import type { MidiEvents, ScoreInput, ScoreJSON, TrackJSON, TrackType } from './types.js';
 
 /** Ticks per quarter note that `Score.fromMidi` reads at, like the reference's `Score.from_midi`. */
-export const DEFAULT_RESOLUTION: number = native.defaultResolution;
+export const DEFAULT_RESOLUTION = 480;
 
 /** Larger inputs are refused before reading: no real MIDI file comes close. */
 export const MAX_MIDI_BYTES = 64 * 1024 * 1024;
@@ -57,11 +57,7 @@ export interface ScoreSummary {
 }
 
 function readInput(input: Uint8Array | string): Uint8Array {
-  if (typeof input !== 'string') return input;
-  const size = statSync(input).size;
-  if (size > MAX_MIDI_BYTES)
-    throw coreError('FILE_TOO_LARGE', `${input} is ${size} bytes; MIDI files over ${MAX_MIDI_BYTES >> 20} MiB are not accepted`);
-  return readFileSync(input);
+  return typeof input === 'string' ? files.readBytes(input, MAX_MIDI_BYTES) : input;
 }
 
 /**

@@ -1,9 +1,7 @@
 // The tokenizer: scores <-> token ids for one encoder config, with the
 // reference's exact token layout (tokenizer.md). All the work is native.
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { coreError } from './errors.js';
+import { files } from './files.js';
 import { native, type AttributeInfo, type EncoderSummary, type NativeTokenizer } from './native.js';
 
 export type { AttributeInfo } from './native.js';
@@ -22,8 +20,6 @@ export const BUILTIN_ENCODERS: Readonly<Record<string, string>> = {
   expressive_config: 'expressive_config',
   ghost_config: 'ghost_config',
 };
-
-const encodersDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'encoders');
 
 export interface EncodeOptions {
   /** NumBars value; defaults to the longest track's bar count. Must be in the config's num_bars_map. */
@@ -76,19 +72,18 @@ export class Tokenizer {
   /** A built-in encoder by name (`yellow`, `prism`, `expressive`, `ghost`, or a file name such as `yellow_config`), or a config file path. */
   static load(nameOrPath: string): Tokenizer {
     const builtin = BUILTIN_ENCODERS[nameOrPath];
-    const file = builtin ? path.join(encodersDir, `${builtin}.json`) : nameOrPath;
-    if (!builtin && !existsSync(file))
+    if (!builtin && !files.exists(nameOrPath))
       throw coreError(
         'INVALID_CONFIG',
         `unknown encoder "${nameOrPath}": not a built-in name (${Object.keys(BUILTIN_ENCODERS).join(', ')}) nor an existing file`,
       );
-    return new Tokenizer(new native.Tokenizer(readFileSync(file, 'utf8')), nameOrPath);
+    return new Tokenizer(new native.Tokenizer(Tokenizer.configText(nameOrPath)), nameOrPath);
   }
 
   /** The JSON text of a built-in encoder's config or of a config file (what `load` reads). */
   static configText(nameOrPath: string): string {
     const builtin = BUILTIN_ENCODERS[nameOrPath];
-    return readFileSync(builtin ? path.join(encodersDir, `${builtin}.json`) : nameOrPath, 'utf8');
+    return builtin ? files.builtinEncoder(builtin) : files.readText(nameOrPath);
   }
 
   /** A tokenizer for an encoder config given as JSON text or object. */
