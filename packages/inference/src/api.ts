@@ -1,6 +1,7 @@
+// The package's API that runs anywhere: index.ts (Node, onnxruntime-node) and
+// browser.ts (onnxruntime-web) re-export it after installing their backend.
 export { readSafetensors, CheckpointError } from './checkpoint/safetensors.js';
 export type { NamedTensor, SafetensorsFile } from './checkpoint/safetensors.js';
-export { readSafetensorsCheckpoint, expectedShapes } from './checkpoint/gpt2.js';
 export type { Gpt2Checkpoint, Gpt2Config } from './checkpoint/gpt2.js';
 export { convertToOnnx, gpt2Model } from './onnx/gpt2.js';
 export type { ConvertOptions } from './onnx/gpt2.js';
@@ -9,14 +10,6 @@ export type { ForwardOptions, ModelRuntime, RuntimeOptions } from './runtime/gpt
 export { KvCache } from './runtime/kv-cache.js';
 export { InferenceEngine, ContextOverflowError, SamplingSession } from './session/engine.js';
 export type { GenerateOptions, GenerationResult, StepRecord, TokenScores } from './session/engine.js';
-export { TokenLogger } from './session/token-logger.js';
 export { TokenSampler } from './sampling/filters.js';
 export type { FilterSettings } from './sampling/filters.js';
 export { Random } from './sampling/random.js';
-export { readPtCheckpoint } from './checkpoint/pt.js';
-export { readCheckpoint } from './checkpoint/read.js';
-export { modelHome } from './hub/cache.js';
-export { pretrainedPath, PRETRAINED } from './hub/pretrained.js';
-export type { DownloadProgress, PretrainedOptions } from './hub/pretrained.js';
-export { engineFromFile, resolveModelFile, ModelSpecError } from './hub/load.js';
-export type { ResolveModelOptions } from './hub/load.js';

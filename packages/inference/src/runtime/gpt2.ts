@@ -2,11 +2,12 @@
 // new tokens after the tokens already in a KvCache (generation.md §7.1). The
 // graph only reads the cache; this class writes the new keys and values into
 // it, so a decode step costs no copy of the context.
-import * as ort from 'onnxruntime-node';
+import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import type { Gpt2Config } from '../checkpoint/gpt2.js';
 import { GRAPH_FORMAT } from '../onnx/gpt2.js';
 import { onnx } from '../onnx/proto.js';
 import { KvCache } from './kv-cache.js';
+import { ort } from './ort.js';
 
 export interface RuntimeOptions {
   /** Intra-op threads (default: ONNX Runtime's choice). */
@@ -38,7 +39,7 @@ export interface ModelRuntime {
 
 export class Gpt2Runtime implements ModelRuntime {
   private constructor(
-    readonly session: ort.InferenceSession,
+    readonly session: InferenceSession,
     readonly config: Gpt2Config,
     readonly encoderConfig: string,
   ) {}
@@ -79,7 +80,7 @@ export class Gpt2Runtime implements ModelRuntime {
       positions[i] = BigInt(options.positions ? options.positions[i]! : L + i);
       mask[C + i] = BigInt(options.visible ? options.visible[i]! : 1);
     }
-    const feeds: Record<string, ort.Tensor> = {
+    const feeds: Record<string, Tensor> = {
       input_ids: new ort.Tensor('int64', ids, [1, T]),
       position_ids: new ort.Tensor('int64', positions, [1, T]),
       attention_mask: new ort.Tensor('int64', mask, [1, C + T]),
@@ -115,7 +116,7 @@ export class Gpt2Runtime implements ModelRuntime {
       mask.set(cache.visible.subarray(b * C, b * C + cache.lengths[b]!), b * (C + 1));
       mask[b * (C + 1) + C] = 1n;
     }
-    const feeds: Record<string, ort.Tensor> = {
+    const feeds: Record<string, Tensor> = {
       input_ids: new ort.Tensor('int64', ids, [B, 1]),
       position_ids: new ort.Tensor('int64', position, [B, 1]),
       attention_mask: new ort.Tensor('int64', mask, [B, C + 1]),

@@ -1,7 +1,6 @@
 // Generation with a converted model (generation.md §2.6, §5, §6): plan the
 // request, then for every step build the prompt, run the model token by
 // token under the grammar mask, and write the generated bars back.
-import { readFileSync } from 'node:fs';
 import {
   beatBarTicks,
   openStep,
@@ -21,14 +20,12 @@ import {
   type PreparedStep,
   type SessionState,
 } from '@midigpt/core';
-import { readCheckpoint } from '../checkpoint/read.js';
-import { cachedConversion } from '../hub/cache.js';
-import { pretrainedPath, type PretrainedOptions } from '../hub/pretrained.js';
+import type { PretrainedOptions } from '../hub/pretrained.js';
 import { CheckpointError } from '../checkpoint/safetensors.js';
-import { convertToOnnx } from '../onnx/gpt2.js';
 import { Gpt2Runtime, type ModelRuntime, type RuntimeOptions } from '../runtime/gpt2.js';
 import type { KvCache } from '../runtime/kv-cache.js';
 import { TokenSampler } from '../sampling/filters.js';
+import { modelFiles } from './model-files.js';
 import { commonPrefix, nextPosition, promptFeed, sameFeed, type Feed, type PromptReuse } from './prompt-feed.js';
 import type { TokenLogger } from './token-logger.js';
 import { Random } from '../sampling/random.js';
@@ -117,7 +114,7 @@ export class InferenceEngine {
 
   /** A converted `.onnx` model (bytes or path); its encoder config travels inside it. */
   static async fromOnnx(model: Uint8Array | string, options: RuntimeOptions = {}): Promise<InferenceEngine> {
-    const runtime = await Gpt2Runtime.create(typeof model === 'string' ? readFileSync(model) : model, options);
+    const runtime = await Gpt2Runtime.create(typeof model === 'string' ? modelFiles.readModel(model) : model, options);
     return new InferenceEngine(runtime, Tokenizer.fromConfig(runtime.encoderConfig));
   }
 
@@ -126,14 +123,12 @@ export class InferenceEngine {
    * cache under the checkpoint's sha256, so later loads skip the conversion.
    */
   static async fromCheckpoint(path: string, options: RuntimeOptions & { quantize?: 'int8' | 'int4' } = {}): Promise<InferenceEngine> {
-    const variant = options.quantize ?? 'float32';
-    const model = cachedConversion(path, variant, () => convertToOnnx(readCheckpoint(path), options.quantize ? { quantize: options.quantize } : {}));
-    return InferenceEngine.fromOnnx(model, options);
+    return InferenceEngine.fromOnnx(modelFiles.convertCheckpoint(path, options.quantize), options);
   }
 
   /** A released model by name (`yellow`, `yellow_small`, `prism_medium`, `expressive`, ...), downloaded on first use. */
   static async fromPretrained(name: string, options: RuntimeOptions & PretrainedOptions & { quantize?: 'int8' | 'int4' } = {}): Promise<InferenceEngine> {
-    return InferenceEngine.fromCheckpoint(await pretrainedPath(name, options), options);
+    return InferenceEngine.fromCheckpoint(await modelFiles.pretrainedPath(name, options), options);
   }
 
   async release(): Promise<void> {
