@@ -15,7 +15,7 @@ import { registerScore } from './commands/score.js';
 import { registerTokenize } from './commands/tokenize.js';
 import { registerTrain } from './commands/train.js';
 import { registerVocab } from './commands/vocab.js';
-import { registerListen, registerServe } from '@midigpt/server/cli';
+import { registerListen, registerServe, registerStudio } from '@midigpt/server/cli';
 import { InvalidJsonError, UsageError } from './errors.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -44,6 +44,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerServe(program);
   registerListen(program);
+  registerStudio(program);
   return program;
 }
 

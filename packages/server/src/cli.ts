@@ -238,6 +238,24 @@ export function registerServe(program: Command): void {
     });
 }
 
+/** `midigpt studio --static OUTDIR`: the studio as a static site that runs the model in the page. */
+export function registerStudio(program: Command): void {
+  program
+    .command('studio')
+    .description('write the studio as a static site that generates in the browser (no server needed): open it from any static file server')
+    .requiredOption('--static <outdir>', 'the folder to write (new or empty)')
+    .option('--model <name|path>', 'the model: a released name, a .onnx/.safetensors/.pt file (default: the embedded model)')
+    .action(async (flags: { static: string; model?: string }) => {
+      const { writeStaticStudio } = await import('./static-studio.js');
+      const site = await writeStaticStudio(flags.static, flags.model !== undefined ? { model: flags.model } : {});
+      const total = Object.values(site.files).reduce((a, b) => a + b, 0);
+      process.stderr.write(
+        `wrote the static studio to ${site.dir} (model, core and runtime ${(total / 2 ** 20).toFixed(1)} MB)\n` +
+          `serve it with any static file server, e.g. \`npx http-server ${flags.static}\` or \`python3 -m http.server -d ${flags.static}\`, and open the address it prints\n`,
+      );
+    });
+}
+
 /** `midigpt listen [PORT]`: the monitor. */
 export function registerListen(program: Command): void {
   program

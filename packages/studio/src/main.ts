@@ -1,16 +1,25 @@
 // The studio page: wires the tool bar to the studio, and the test hook.
 import './style.css';
-import { modelInfo } from './api.js';
+import { chooseBackend } from './backend.js';
+import { BrowserBackend } from './local/client.js';
 import { Controls } from './controls.js';
 import { acceptFiles, exampleFile, readFile } from './files.js';
 import { Studio } from './studio.js';
 import { LiveMode } from './live/panel.js';
 
 const root = document.getElementById('studio')!;
+const backend = await chooseBackend();
+root.dataset['backend'] = backend.kind;
 const controls = new Controls();
-const studio = new Studio(root, controls);
+const studio = new Studio(root, controls, backend);
 const live = new LiveMode(root, controls.roll, { piece: () => studio.piece, selection: () => studio.selection, stopPlayback: () => studio.stop() });
-document.getElementById('live')!.addEventListener('click', () => live.toggle());
+const liveButton = document.getElementById('live') as HTMLButtonElement;
+liveButton.addEventListener('click', () => live.toggle());
+if (backend.kind === 'browser') {
+  // Live mode plays along over the server's WebSocket; a static page has none.
+  liveButton.disabled = true;
+  liveButton.title = 'live mode needs a server: midigpt serve --studio';
+}
 
 acceptFiles(controls.fileInput, (file) => void readFile(file).then((f) => studio.open(f)));
 controls.open.addEventListener('click', () => controls.fileInput.click());
@@ -45,12 +54,18 @@ window.addEventListener('keydown', (e) => {
   }
 });
 
-void modelInfo()
+const modelLabel = document.getElementById('model')!;
+if (backend instanceof BrowserBackend) {
+  modelLabel.textContent = 'model: loading…';
+  backend.onLoading = (loaded, total) => (modelLabel.textContent = `model: loading ${total ? `${Math.round((100 * loaded) / total)} %` : `${(loaded / 2 ** 20).toFixed(1)} MB`}`);
+}
+void backend
+  .modelInfo()
   .then((info) => {
-    document.getElementById('model')!.textContent = `model: ${info.checkpoint ?? 'default'}`;
+    modelLabel.textContent = `model: ${info.checkpoint ?? 'default'}`;
     controls.showAttributes(info.attribute_info ?? []);
   })
-  .catch(() => (document.getElementById('model')!.textContent = 'model: not reachable'));
+  .catch(() => (modelLabel.textContent = 'model: not reachable'));
 
 /** For browser tests: where to press to select a bar (the state itself is in `data-*` of #studio). */
 declare global {

@@ -2,7 +2,8 @@
 // selection, a generation in flight, the takes under review, playback. Every
 // change ends in `refresh()`, which redraws and mirrors the state into `data-*`
 // attributes of the root element (what tests read).
-import { ApiError, generate, readScore, type NewTrack, type Progress } from './api.js';
+import { ApiError, type NewTrack, type Progress } from './api.js';
+import type { Backend } from './backend.js';
 import { cell, History, type Piece } from './document.js';
 import { download, exportName, type MidiFile } from './files.js';
 import { programName } from './gm.js';
@@ -38,6 +39,7 @@ export class Studio {
   constructor(
     private readonly root: HTMLElement,
     private readonly controls: Controls,
+    private readonly backend: Backend,
   ) {
     this.roll = new PianoRoll(controls.roll);
     attachSelection(this.roll, {
@@ -68,7 +70,7 @@ export class Studio {
     const previous = this.phase;
     this.setPhase('loading', `Reading ${file.name}…`);
     try {
-      const score = await readScore(file.bytes);
+      const score = await this.backend.readScore(file.bytes);
       this.history = new History({ name: file.name, midi: file.bytes, score, generated: new Set() });
       this.review = null;
       this.selection = null;
@@ -109,7 +111,7 @@ export class Studio {
     this.setPhase('generating', 'Waiting for the model…');
     this.root.dataset['progress'] = '0';
     try {
-      const results = await generate(base.midi, request, {
+      const results = await this.backend.generate(base.midi, request, {
         variations: settings.variations,
         addTracks,
         signal: this.abort.signal,
