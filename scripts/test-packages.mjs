@@ -163,8 +163,10 @@ function inspectTarball(name, file) {
     for (const [dep, range] of Object.entries(manifest[field] ?? {})) assert(!/^(workspace|link|file):/.test(range), `${field}.${dep} is ${range}`);
   const main = manifest.exports?.['.'];
   assert(main && main.types && main.import, 'exports["."] needs "types" and "import"');
+  // Every file an export names, through nested conditions ("browser": { "types", "default" }).
+  const targets = (target) => (typeof target === 'string' ? [target] : Object.values(target).flatMap(targets));
   for (const [sub, target] of Object.entries(manifest.exports))
-    for (const f of typeof target === 'string' ? [target] : Object.values(target)) assert(paths.has(f.replace(/^\.\//, '')), `exports["${sub}"] names ${f}, which is not in the tarball`);
+    for (const f of targets(target)) assert(paths.has(f.replace(/^\.\//, '')), `exports["${sub}"] names ${f}, which is not in the tarball`);
   for (const f of Object.values(manifest.bin ?? {})) assert(paths.has(f.replace(/^\.\//, '')), `bin ${f} is not in the tarball`);
   const size = statSync(file).size;
   const unpacked = entries.reduce((sum, e) => sum + e.size, 0);
@@ -279,7 +281,7 @@ await check('@midigpt/core tarball: prebuild, C++ sources, CMake files; under 5 
   assert(core, 'not packed');
   const prebuilds = [...core.paths].filter((p) => p.startsWith('prebuilds/') && p.endsWith('.node'));
   assert(prebuilds.some((p) => p.startsWith(`prebuilds/${process.platform}-${process.arch}/`)), `no prebuild for ${process.platform}-${process.arch} (${prebuilds.join(', ') || 'none'})`);
-  for (const f of ['CMakeLists.txt', 'cpp/CMakeLists.txt', 'cpp/node/CMakeLists.txt', 'cpp/node/addon.cpp', 'scripts/install.mjs', 'encoders/yellow_encoder.json'])
+  for (const f of ['CMakeLists.txt', 'cpp/CMakeLists.txt', 'cpp/node/CMakeLists.txt', 'cpp/node/addon.cpp', 'scripts/install.mjs', 'encoders/yellow_encoder.json', 'wasm/dist/midigpt.wasm', 'dist/browser.js'])
     assert(core.paths.has(f), `${f} is missing`);
   assert(core.manifest.scripts?.install, 'no install script');
   assert(core.size < CORE_LIMIT, `${core.size} bytes packed: over 5 MB`);
@@ -427,6 +429,15 @@ await check('midigpt serve --studio from the installed CLI serves the studio and
   } finally {
     child.kill('SIGTERM');
   }
+});
+
+await check('midigpt studio --static from the installed CLI writes the in-browser studio', async () => {
+  const dir = freshFolder('static');
+  const r = await npx(['midigpt', 'studio', '--static', 'site'], dir);
+  ok(r, 'midigpt studio --static');
+  for (const f of ['index.html', 'local.json', 'midigpt.wasm', 'model.onnx', 'ort/ort-wasm-simd-threaded.wasm', 'ort/ort-wasm-simd-threaded.mjs'])
+    assert(existsSync(path.join(dir, 'site', f)), `site/${f} was not written`);
+  return tail(r.stderr, 2).split('\n')[0];
 });
 
 /** A TCP port nothing listens on now. */
