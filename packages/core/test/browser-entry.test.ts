@@ -38,5 +38,9 @@ describe('the browser entry', () => {
     const native = await import('../src/index.js');
     const expected = Array.from(native.Tokenizer.load('yellow').encode(native.Score.fromMidi(parityMidiPath(file)).window(0, 4), { windowBars: 4 }).tokens);
     expect(tokens).toEqual(expected);
+    // The constant both entries export is the core's own.
+    const { native: addon } = await import('../src/native.js');
+    expect(native.DEFAULT_RESOLUTION).toBe(addon.defaultResolution);
+    expect(browser.DEFAULT_RESOLUTION).toBe(addon.defaultResolution);
   });
 });

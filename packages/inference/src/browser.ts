@@ -5,7 +5,7 @@
 // first download; nothing reads files.
 import { initCore, type CoreSource } from '@midigpt/core/browser';
 import * as onnxruntimeWeb from 'onnxruntime-web/wasm';
-import { cachedFile, fetchWithProgress, keepFile, type FetchProgress } from './hub/browser-cache.js';
+import { fetchKept, fetchWithProgress, type FetchProgress } from './hub/browser-cache.js';
 import { installOrt } from './runtime/ort.js';
 import { InferenceEngine } from './session/engine.js';
 
@@ -28,7 +28,7 @@ export interface BrowserRuntimeOptions {
 }
 
 export interface LoadModelOptions extends BrowserRuntimeOptions {
-  /** Keep a downloaded model in IndexedDB and use the kept copy next time (default true). */
+  /** Keep a downloaded model in IndexedDB and use the kept copy while the server has the same file (default true). */
   cache?: boolean;
   onProgress?: (progress: FetchProgress) => void;
   signal?: AbortSignal;
@@ -47,19 +47,19 @@ export async function initRuntime(options: BrowserRuntimeOptions = {}): Promise<
 
 /**
  * An engine on a converted `.onnx` model given as bytes or a URL (its encoder config travels
- * inside it). A URL's file is kept in IndexedDB after the first download.
+ * inside it). A URL's file is kept in IndexedDB after the first download; later loads use it
+ * after a HEAD request finds the same version (ETag, or Last-Modified and length), or none
+ * answers (offline).
  */
 export async function loadModel(source: string | URL | Uint8Array | ArrayBuffer, options: LoadModelOptions = {}): Promise<InferenceEngine> {
   await initRuntime(options);
   let bytes: Uint8Array;
   if (typeof source === 'string' || source instanceof URL) {
     const url = absolute(String(source));
-    const kept = options.cache === false ? undefined : await cachedFile(url);
-    if (kept) bytes = kept;
-    else {
-      bytes = await fetchWithProgress(url, options.onProgress, options.signal);
-      if (options.cache !== false) await keepFile(url, bytes);
-    }
+    bytes =
+      options.cache === false
+        ? (await fetchWithProgress(url, options.onProgress, options.signal)).bytes
+        : await fetchKept(url, options.onProgress, options.signal);
   } else bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
   return InferenceEngine.fromOnnx(bytes);
 }

@@ -1,5 +1,7 @@
 // Model files in a browser: fetched from a URL once (with progress), then kept
-// in IndexedDB, so later page loads start without the download.
+// in IndexedDB with what the server said of the file (ETag, Last-Modified,
+// length), so later page loads start without the download unless the file
+// changed (a HEAD request says), and work offline.
 
 const DB_NAME = 'midigpt-models';
 const STORE = 'files';
@@ -30,22 +32,48 @@ function transact<T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => 
   );
 }
 
-/** The cached bytes of `key`, if any (a missing or blocked IndexedDB counts as no cache). */
-export async function cachedFile(key: string): Promise<Uint8Array | undefined> {
+/** What identifies one version of a file on its server. */
+export type FileVersion = string;
+
+interface KeptFile {
+  bytes: ArrayBuffer;
+  version: FileVersion;
+}
+
+/** The version a response describes: its ETag, else Last-Modified and length. */
+export function versionOf(response: Response): FileVersion {
+  const h = response.headers;
+  return h.get('etag') ?? `${h.get('last-modified') ?? ''}|${h.get('content-length') ?? ''}`;
+}
+
+/** The kept bytes of `key`, if any (a missing or blocked IndexedDB counts as no cache). */
+export async function cachedFile(key: string): Promise<{ bytes: Uint8Array; version: FileVersion } | undefined> {
   if (typeof indexedDB === 'undefined') return undefined;
   try {
-    const value = await transact<unknown>('readonly', (store) => store.get(key));
-    return value instanceof ArrayBuffer ? new Uint8Array(value) : undefined;
+    const value = (await transact<unknown>('readonly', (store) => store.get(key))) as KeptFile | undefined;
+    return value?.bytes instanceof ArrayBuffer ? { bytes: new Uint8Array(value.bytes), version: value.version } : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** Keeps `bytes` under `key`; failing to (quota, private mode) only costs the next download. */
-export async function keepFile(key: string, bytes: Uint8Array): Promise<void> {
+export async function keepFile(key: string, bytes: Uint8Array, version: FileVersion): Promise<void> {
   if (typeof indexedDB === 'undefined') return;
-  const copy = bytes.slice().buffer;
-  await transact('readwrite', (store) => store.put(copy, key)).catch(() => undefined);
+  const kept: KeptFile = { bytes: bytes.slice().buffer, version };
+  await transact('readwrite', (store) => store.put(kept, key)).catch(() => undefined);
+}
+
+/** The kept copy of `url` while the server still has that version (or cannot be asked: offline); else a download, kept. */
+export async function fetchKept(url: string, onProgress?: (progress: FetchProgress) => void, signal?: AbortSignal): Promise<Uint8Array> {
+  const kept = await cachedFile(url);
+  if (kept) {
+    const head = await fetch(url, { method: 'HEAD', ...(signal ? { signal } : {}) }).catch(() => null);
+    if (!head?.ok || versionOf(head) === kept.version) return kept.bytes;
+  }
+  const { bytes, version } = await fetchWithProgress(url, onProgress, signal);
+  await keepFile(url, bytes, version);
+  return bytes;
 }
 
 /** Forgets every cached model file. */
@@ -55,7 +83,11 @@ export async function clearModelCache(): Promise<void> {
 }
 
 /** Downloads `url` with progress. */
-export async function fetchWithProgress(url: string, onProgress?: (progress: FetchProgress) => void, signal?: AbortSignal): Promise<Uint8Array> {
+export async function fetchWithProgress(
+  url: string,
+  onProgress?: (progress: FetchProgress) => void,
+  signal?: AbortSignal,
+): Promise<{ bytes: Uint8Array; version: FileVersion }> {
   const response = await fetch(url, signal ? { signal } : {});
   if (!response.ok || !response.body) throw new Error(`could not fetch ${url} (HTTP ${response.status})`);
   const total = Number(response.headers.get('content-length') ?? 0);
@@ -75,5 +107,5 @@ export async function fetchWithProgress(url: string, onProgress?: (progress: Fet
     bytes.set(chunk, at);
     at += chunk.length;
   }
-  return bytes;
+  return { bytes, version: versionOf(response) };
 }
