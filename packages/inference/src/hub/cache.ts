@@ -2,7 +2,7 @@
 // (env-paths: ~/.cache/midigpt on Linux, ~/Library/Caches/midigpt on macOS,
 // %LOCALAPPDATA%\midigpt\Cache on Windows).
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import envPaths from 'env-paths';
 
@@ -34,14 +34,12 @@ export function writeAtomically(file: string, bytes: Uint8Array): void {
 }
 
 /**
- * The ONNX model of a checkpoint, converted once and kept in the cache under
- * the checkpoint's sha256 (and the conversion options), so later loads skip conversion.
+ * The ONNX file of a checkpoint, converted once and kept in the cache under
+ * the checkpoint's sha256 (and the conversion options), so later loads skip
+ * conversion (and never read the checkpoint whole: it is hashed as a stream).
  */
-export function cachedConversion(checkpoint: string, variant: string, convert: (bytes: Uint8Array) => Uint8Array): Uint8Array {
-  const bytes = readFileSync(checkpoint);
-  const file = path.join(modelHome(), 'onnx', `${sha256(bytes)}-${variant}.onnx`);
-  if (existsSync(file)) return readFileSync(file);
-  const model = convert(bytes);
-  writeAtomically(file, model);
-  return model;
+export async function cachedConversion(checkpoint: string, variant: string, convert: () => Uint8Array): Promise<string> {
+  const file = path.join(modelHome(), 'onnx', `${await sha256File(checkpoint)}-${variant}.onnx`);
+  if (!existsSync(file)) writeAtomically(file, convert());
+  return file;
 }

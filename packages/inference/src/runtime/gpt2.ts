@@ -5,7 +5,7 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import type { Gpt2Config } from '../checkpoint/gpt2.js';
 import { GRAPH_FORMAT } from '../onnx/gpt2.js';
-import { onnx } from '../onnx/proto.js';
+import { metadataOf } from '../onnx/metadata.js';
 import { KvCache } from './kv-cache.js';
 import { ort } from './ort.js';
 
@@ -37,6 +37,12 @@ export interface ModelRuntime {
   release(): Promise<void>;
 }
 
+/** A converted model in a file, with its metadata already read (Node: session/model-files-node.ts). */
+export interface OnnxFile {
+  path: string;
+  metadata: Record<string, string>;
+}
+
 export class Gpt2Runtime implements ModelRuntime {
   private constructor(
     readonly session: InferenceSession,
@@ -44,15 +50,20 @@ export class Gpt2Runtime implements ModelRuntime {
     readonly encoderConfig: string,
   ) {}
 
-  static async create(model: Uint8Array, options: RuntimeOptions = {}): Promise<Gpt2Runtime> {
-    const meta = readMetadata(model);
+  /** A session on the model's bytes, or on its file (ONNX Runtime reads it: no copy of the weights in JS). */
+  static async create(model: Uint8Array | OnnxFile, options: RuntimeOptions = {}): Promise<Gpt2Runtime> {
+    const meta = model instanceof Uint8Array ? metadataOf(model) : model.metadata;
     if (meta['midigpt.format'] !== GRAPH_FORMAT)
       throw new Error(`this ONNX model was converted by another version of midigpt (format ${meta['midigpt.format'] ?? 'none'}); convert the checkpoint again`);
-    const session = await ort.InferenceSession.create(model, {
+    const sessionOptions: InferenceSession.SessionOptions = {
       graphOptimizationLevel: 'all',
       logSeverityLevel: 3, // errors only: ONNX Runtime's notices are not for our users
       ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
-    });
+    };
+    const session =
+      model instanceof Uint8Array
+        ? await ort.InferenceSession.create(model, sessionOptions)
+        : await ort.InferenceSession.create(model.path, sessionOptions);
     return new Gpt2Runtime(session, JSON.parse(meta['midigpt.model_config'] ?? '{}') as Gpt2Config, meta['midigpt.encoder_config'] ?? 'null');
   }
 
@@ -161,12 +172,4 @@ export class Gpt2Runtime implements ModelRuntime {
   async release(): Promise<void> {
     await this.session.release();
   }
-}
-
-// The metadata the converter stored. ONNX Runtime for Node does not expose
-// custom metadata, so the model is decoded once here (a transient copy of the
-// weights at load time only).
-function readMetadata(model: Uint8Array): Record<string, string> {
-  const decoded = onnx.ModelProto.decode(model);
-  return Object.fromEntries((decoded.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? '']));
 }

@@ -114,7 +114,7 @@ export class InferenceEngine {
 
   /** A converted `.onnx` model (bytes or path); its encoder config travels inside it. */
   static async fromOnnx(model: Uint8Array | string, options: RuntimeOptions = {}): Promise<InferenceEngine> {
-    const runtime = await Gpt2Runtime.create(typeof model === 'string' ? modelFiles.readModel(model) : model, options);
+    const runtime = await Gpt2Runtime.create(typeof model === 'string' ? modelFiles.openModel(model) : model, options);
     return new InferenceEngine(runtime, Tokenizer.fromConfig(runtime.encoderConfig));
   }
 
@@ -123,7 +123,7 @@ export class InferenceEngine {
    * cache under the checkpoint's sha256, so later loads skip the conversion.
    */
   static async fromCheckpoint(path: string, options: RuntimeOptions & { quantize?: 'int8' | 'int4' } = {}): Promise<InferenceEngine> {
-    return InferenceEngine.fromOnnx(modelFiles.convertCheckpoint(path, options.quantize), options);
+    return InferenceEngine.fromOnnx(await modelFiles.convertCheckpoint(path, options.quantize), options);
   }
 
   /** A released model by name (`yellow`, `yellow_small`, `prism_medium`, `expressive`, ...), downloaded on first use. */
