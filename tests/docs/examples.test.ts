@@ -1,6 +1,7 @@
 // Every documented example runs: the command lines of README.md, docs/cli.md
 // and the commands' --help texts, and the TypeScript blocks of README.md and
-// docs/api.md (type-checked, then run). Docs cannot drift from the code.
+// docs/api.md (type-checked, then run; the ```ts browser blocks run in
+// chromium, packages/studio/test/browser). Docs cannot drift from the code.
 //
 // Each command runs in a fresh folder holding the files the examples name:
 // song.mid (the first 20 bars of the bundled POP909 example), piano.mid (a
@@ -23,13 +24,13 @@ const RELEASED = ['yellow', 'yellow_small', 'yellow_medium', 'prism_medium', 'ex
 
 // ---- finding the examples -------------------------------------------------
 
-/** Code blocks of a Markdown file, with their language. */
-function codeBlocks(file: string): Array<{ lang: string; lines: string[]; at: number }> {
-  const blocks: Array<{ lang: string; lines: string[]; at: number }> = [];
-  let open: { lang: string; lines: string[]; at: number } | undefined;
+/** Code blocks of a Markdown file, with their language (and `browser` for a ```ts browser block). */
+function codeBlocks(file: string): Array<{ lang: string; browser: boolean; lines: string[]; at: number }> {
+  const blocks: Array<{ lang: string; browser: boolean; lines: string[]; at: number }> = [];
+  let open: { lang: string; browser: boolean; lines: string[]; at: number } | undefined;
   readFileSync(path.join(repoRoot, file), 'utf8').split('\n').forEach((line, i) => {
-    const fence = /^```(\w*)/.exec(line);
-    if (fence && !open) open = { lang: fence[1]!, lines: [], at: i + 2 };
+    const fence = /^```(\w*)(.*)$/.exec(line);
+    if (fence && !open) open = { lang: fence[1]!, browser: /\bbrowser\b/.test(fence[2]!), lines: [], at: i + 2 };
     else if (fence && open) blocks.push(open), (open = undefined);
     else open?.lines.push(line);
   });
@@ -169,7 +170,7 @@ describe('every TypeScript example of README.md and docs/api.md type-checks and 
   const blocks = ['README.md', 'docs/api.md'].flatMap((file) =>
     codeBlocks(file)
       .filter((b) => b.lang === 'ts')
-      .map((b) => ({ name: `${file.replace(/\W/g, '-')}-${b.at}`, label: `${file}:${b.at}`, code: b.lines.join('\n') })),
+      .map((b) => ({ name: `${file.replace(/\W/g, '-')}-${b.at}`, label: `${file}:${b.at}`, code: b.lines.join('\n'), browser: b.browser })),
   );
   // Inside the repository, so that the packages resolve as they do for a user of the workspace.
   const dir = path.join(repoRoot, 'build', 'doc-examples');
@@ -197,7 +198,8 @@ describe('every TypeScript example of README.md and docs/api.md type-checks and 
     expect(compiled.status).toBe(0);
   });
 
-  it.each(blocks.map((b) => [b.label, b.name]))('%s runs', async (_label, name) => {
+  // The browser examples (```ts browser) run in chromium: packages/studio/test/browser/docs-examples.e2e.test.ts.
+  it.each(blocks.filter((b) => !b.browser).map((b) => [b.label, b.name]))('%s runs', async (_label, name) => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'midigpt-doc-ts-'));
     cpSync(fixtures, cwd, { recursive: true });
     const r = await runAsync(process.execPath, [path.join(dir, 'js', `${name}.js`)], { cwd, env: { ...process.env, MIDIGPT_HOME: path.join(cwd, '.midigpt-home') } });

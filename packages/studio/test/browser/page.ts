@@ -34,15 +34,28 @@ export interface TestSite {
 }
 
 /** Builds the harness page and serves it with `/midigpt.wasm`, `/ort/*` and the given extra files. */
-export async function serveHarness(files: Record<string, Uint8Array> = {}, options: { isolated?: boolean } = {}): Promise<TestSite> {
-  const out = mkdtempSync(path.join(tmpdir(), 'midigpt-harness-'));
+export function serveHarness(files: Record<string, Uint8Array> = {}, options: { isolated?: boolean } = {}): Promise<TestSite> {
+  return servePages(path.join(here, 'harness'), ['index.html'], files, options);
+}
+
+/**
+ * Builds the pages of `root` (HTML files whose scripts import the packages' browser entries) with
+ * Vite, as an application bundles them, and serves them with `/midigpt.wasm`, `/ort/*` and `files`.
+ */
+export async function servePages(root: string, pages: string[], files: Record<string, Uint8Array> = {}, options: { isolated?: boolean } = {}): Promise<TestSite> {
+  const out = mkdtempSync(path.join(tmpdir(), 'midigpt-pages-'));
   await build({
-    root: path.join(here, 'harness'),
+    root,
     base: './',
     logLevel: 'warn',
     configFile: false,
     resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
-    build: { outDir: out, emptyOutDir: true, target: 'es2022' },
+    build: {
+      outDir: out,
+      emptyOutDir: true,
+      target: 'es2022',
+      rollupOptions: { input: Object.fromEntries(pages.map((page) => [path.basename(page, '.html'), path.join(root, page)])) },
+    },
   });
   copyFileSync(coreWasm(), path.join(out, 'midigpt.wasm'));
   const ort = path.join(out, 'ort');
