@@ -8,18 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Score, type ScoreJSON } from '@midigpt/core';
 import { InferenceEngine } from '@midigpt/inference';
 import path from 'node:path';
-import { parityDir, parityFile, parityMidiPath, printParityReport } from '../support/parity.js';
+import { parityDir, parityFile, parityMidiPath, printParityReport, type GreedyRun } from '../support/parity.js';
 
-interface GreedyRun {
-  file: string;
-  request: string;
-  tracks: Array<{ id: number; bars: number[]; autoregressive?: boolean }>;
-  mask_mode: string;
-  inference_config: Record<string, unknown>;
-  steps: Array<{ context_tokens: number[]; generated_tokens: number[] }>;
-}
-
-const all = parityFile<{ runs: Array<GreedyRun & { input_score: ScoreJSON }> }>('tiny_model_greedy_sessions.json').runs;
+const all = parityFile<{ runs: Array<GreedyRun<ScoreJSON>> }>('tiny_model_greedy_sessions.json').runs;
 const runs = all.filter((r) => r.request.startsWith('infill'));
 const arRuns = all.filter((r) => r.request.startsWith('ar'));
 let engine: InferenceEngine;

@@ -92,6 +92,17 @@ export function referenceScore(dump: ReferenceReaderDump) {
   };
 }
 
+/** One run of tiny_model_greedy_sessions.json: the request, and each step's prompt and generated tokens. */
+export interface GreedyRun<Score = unknown> {
+  file: string;
+  request: string;
+  tracks: Array<{ id: number; bars: number[]; autoregressive?: boolean }>;
+  mask_mode: string;
+  inference_config: Record<string, unknown>;
+  steps: Array<{ context_tokens: number[]; generated_tokens: number[] }>;
+  input_score: Score;
+}
+
 /** Prints a small table after a parity suite; vitest shows it in the run's output. */
 export function printParityReport(title: string, rows: Array<[string, number, number]>): void {
   const lines = rows.map(([what, ok, total]) => `  ${what.padEnd(40)} ${String(ok).padStart(4)} / ${total}${ok === total ? '' : '  MISMATCH'}`);

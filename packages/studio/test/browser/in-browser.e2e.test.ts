@@ -10,26 +10,17 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Score, type ScoreJSON } from '@midigpt/core';
 import { convertToOnnx, InferenceEngine, readCheckpoint } from '@midigpt/inference';
-import { parityDir, parityFile, parityMidiPath, printParityReport, type ReferenceWindow } from '../../../../tests/support/parity.js';
+import { parityDir, parityFile, parityMidiPath, printParityReport, type GreedyRun, type ReferenceWindow } from '../../../../tests/support/parity.js';
 import { launchChromium, openPage, serveHarness, WAIT, type TestSite } from './page.js';
 
 const CONFIGS = ['yellow_encoder', 'expressive_encoder'];
 const FILES_PER_CONFIG = 5;
 const TINY = path.join(parityDir, 'model', 'tiny_gpt2_yellow.safetensors');
 
-interface GreedyRun {
-  file: string;
-  request: string;
-  tracks: Array<{ id: number; bars: number[]; autoregressive?: boolean }>;
-  mask_mode: string;
-  inference_config: Record<string, unknown>;
-  steps: Array<{ context_tokens: number[]; generated_tokens: number[] }>;
-  input_score: ScoreJSON;
-}
-const runs = parityFile<{ runs: GreedyRun[] }>('tiny_model_greedy_sessions.json').runs.filter((r) => r.request.startsWith('infill'));
+const runs = parityFile<{ runs: Array<GreedyRun<ScoreJSON>> }>('tiny_model_greedy_sessions.json').runs.filter((r) => r.request.startsWith('infill'));
 
 /** The request of a parity run with every other track of the piece as context (as tests/parity/greedy-sessions.test.ts). */
-function requestOf(run: GreedyRun, trackCount: number): { tracks: Array<{ id: number; bars: number[] }>; config: Record<string, unknown> } {
+function requestOf(run: GreedyRun<ScoreJSON>, trackCount: number): { tracks: Array<{ id: number; bars: number[] }>; config: Record<string, unknown> } {
   const listed = new Set(run.tracks.map((t) => t.id));
   const rest = Array.from({ length: trackCount }, (_, id) => ({ id, bars: [] as number[] })).filter((t) => !listed.has(t.id));
   return { tracks: [...run.tracks, ...rest], config: run.inference_config };
